@@ -1,0 +1,314 @@
+"""The routing condition language: tokenizer, parser, AST and a safe evaluator.
+
+Conditions are parsed once, when a questionnaire is loaded, into the small immutable AST
+below. Evaluation walks that tree; nothing is ever passed to ``eval``. The same tree is
+serialised to JSON (``to_json``) for the browser's instant show and hide, so the server and
+the page cannot disagree about what applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Union
+
+PARENT = "$parent"
+"""Placeholder reference for the shorthand form (``= ja``): the parent's value."""
+
+COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=", "in")
+ORDERING_OPS = ("<", "<=", ">", ">=")
+
+Value = Union[str, list[str], None]
+
+
+class ConditionSyntaxError(ValueError):
+    """A condition that does not parse; the message says where and what was expected."""
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``ref OP value`` or ``ref in (v1, v2)``; ``quantifier`` is ``any``/``all`` over refs."""
+
+    refs: tuple[str, ...]
+    op: str
+    values: tuple[str, ...]
+    quantifier: str | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Expr, ...]
+
+
+Expr = Union[Compare, Answered, Not, And, Or]
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<op>!=|<=|>=|=|<|>)
+      | (?P<punct>[(),])
+      | "(?P<dq>[^"]*)"
+      | '(?P<sq>[^']*)'
+      | (?P<word>[A-Za-z0-9_.\-åäöÅÄÖ$]+)
+    )""",
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "any", "all", "answered"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # op, punct, string, word, keyword, end
+    text: str
+    pos: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    stripped = source.rstrip()
+    while pos < len(stripped):
+        match = _TOKEN.match(stripped, pos)
+        if match is None or match.end() == pos:
+            column = pos + len(stripped[pos:]) - len(stripped[pos:].lstrip()) + 1
+            raise ConditionSyntaxError(f"unexpected character at column {column} in {source!r}")
+        group = match.lastgroup or "word"
+        text, start = match.group(group), match.start(group)
+        kind = group
+        if kind in ("dq", "sq"):
+            kind = "string"
+        elif kind == "word" and text in _KEYWORDS:
+            kind = "keyword"
+        tokens.append(_Token(kind, text, start + 1))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(stripped) + 1))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the grammar in docs/questionnaire-format.md."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = _tokenize(source)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def take(self) -> _Token:
+        token = self.current
+        self.index += 1
+        return token
+
+    def fail(self, expected: str) -> ConditionSyntaxError:
+        found = self.current.text or "the end"
+        return ConditionSyntaxError(
+            f"expected {expected} at column {self.current.pos} but found {found!r} in {self.source!r}"
+        )
+
+    def expect(self, kind: str, text: str | None = None) -> _Token:
+        token = self.current
+        if token.kind != kind or (text is not None and token.text != text):
+            raise self.fail(repr(text) if text else kind)
+        return self.take()
+
+    def parse(self) -> Expr:
+        if self.current.kind == "op" or (self.current.kind == "keyword" and self.current.text == "in"):
+            expr: Expr = self.comparison_rest((PARENT,), None)
+        else:
+            expr = self.disjunction()
+        if self.current.kind != "end":
+            raise self.fail("'and', 'or' or the end")
+        return expr
+
+    def disjunction(self) -> Expr:
+        operands = [self.conjunction()]
+        while self.current.kind == "keyword" and self.current.text == "or":
+            self.take()
+            operands.append(self.conjunction())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def conjunction(self) -> Expr:
+        operands = [self.negation()]
+        while self.current.kind == "keyword" and self.current.text == "and":
+            self.take()
+            operands.append(self.negation())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def negation(self) -> Expr:
+        token = self.current
+        if token.kind == "keyword" and token.text == "not":
+            self.take()
+            return Not(self.negation())
+        if token.kind == "punct" and token.text == "(":
+            self.take()
+            inner = self.disjunction()
+            self.expect("punct", ")")
+            return inner
+        return self.comparison()
+
+    def comparison(self) -> Expr:
+        token = self.current
+        if token.kind == "keyword" and token.text == "answered":
+            self.take()
+            self.expect("punct", "(")
+            ref = self.expect("word").text
+            self.expect("punct", ")")
+            return Answered(ref)
+        quantifier = None
+        if token.kind == "keyword" and token.text in ("any", "all"):
+            quantifier = self.take().text
+            self.expect("punct", "(")
+            ref = self.expect("word").text
+            self.expect("punct", ")")
+        elif token.kind == "word":
+            ref = self.take().text
+        else:
+            raise self.fail("an answer id, 'any(', 'all(', 'answered(', 'not' or '('")
+        return self.comparison_rest((ref,), quantifier)
+
+    def comparison_rest(self, refs: tuple[str, ...], quantifier: str | None) -> Compare:
+        token = self.current
+        if token.kind == "keyword" and token.text == "in":
+            self.take()
+            self.expect("punct", "(")
+            values = [self.value()]
+            while self.current.kind == "punct" and self.current.text == ",":
+                self.take()
+                values.append(self.value())
+            self.expect("punct", ")")
+            return Compare(refs, "in", tuple(values), quantifier)
+        if token.kind != "op":
+            raise self.fail("a comparison (=, !=, <, <=, >, >=, in)")
+        op = self.take().text
+        return Compare(refs, op, (self.value(),), quantifier)
+
+    def value(self) -> str:
+        token = self.current
+        if token.kind in ("word", "string"):
+            return self.take().text
+        raise self.fail("a value")
+
+
+def parse(source: str) -> Expr:
+    """Parse a condition; raise ``ConditionSyntaxError`` with the column on failure."""
+    if not source or not source.strip():
+        raise ConditionSyntaxError("empty condition")
+    return _Parser(source).parse()
+
+
+def references(expr: Expr) -> Iterator[str]:
+    """Every answer or item id the expression mentions, in order."""
+    if isinstance(expr, Compare):
+        yield from expr.refs
+    elif isinstance(expr, Answered):
+        yield expr.ref
+    elif isinstance(expr, Not):
+        yield from references(expr.operand)
+    else:
+        for operand in expr.operands:
+            yield from references(operand)
+
+
+def rewrite(expr: Expr, resolve: Callable[[str, str | None], tuple[str, ...]]) -> Expr:
+    """Return a copy with every reference replaced by ``resolve(ref, quantifier)``."""
+    if isinstance(expr, Compare):
+        refs = tuple(new for ref in expr.refs for new in resolve(ref, expr.quantifier))
+        return Compare(refs, expr.op, expr.values, expr.quantifier)
+    if isinstance(expr, Answered):
+        return Answered(resolve(expr.ref, None)[0])
+    if isinstance(expr, Not):
+        return Not(rewrite(expr.operand, resolve))
+    operands = tuple(rewrite(operand, resolve) for operand in expr.operands)
+    return And(operands) if isinstance(expr, And) else Or(operands)
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
+def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
+    """One answer against the condition's values. A missing answer is never equal or unequal."""
+    if value is None or value == "" or value == []:
+        return False
+    if isinstance(value, list):  # multiple choice: "=" means "includes"
+        if op == "!=":
+            return targets[0] not in value
+        return any(target in value for target in targets)
+    if op == "=":
+        return value == targets[0]
+    if op == "!=":
+        return value != targets[0]
+    if op == "in":
+        return value in targets
+    left, right = _number(value), _number(targets[0])
+    if left is None or right is None:
+        left_s, right_s = value, targets[0]  # ISO dates order as strings
+        return {"<": left_s < right_s, "<=": left_s <= right_s,
+                ">": left_s > right_s, ">=": left_s >= right_s}[op]
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+
+
+def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
+    """Evaluate against the *effective* answers (those of applicable items only)."""
+    if isinstance(expr, Compare):
+        results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
+        return all(results) if expr.quantifier == "all" else any(results)
+    if isinstance(expr, Answered):
+        return values.get(expr.ref) not in (None, "", [])
+    if isinstance(expr, Not):
+        return not evaluate(expr.operand, values)
+    if isinstance(expr, And):
+        return all(evaluate(operand, values) for operand in expr.operands)
+    return any(evaluate(operand, values) for operand in expr.operands)
+
+
+def to_json(expr: Expr) -> dict[str, object]:
+    """The serialised form evaluated by static/routing.js (same semantics as ``evaluate``)."""
+    if isinstance(expr, Compare):
+        return {"cmp": expr.op, "refs": list(expr.refs), "values": list(expr.values),
+                "quantifier": expr.quantifier or "any"}
+    if isinstance(expr, Answered):
+        return {"answered": expr.ref}
+    if isinstance(expr, Not):
+        return {"not": to_json(expr.operand)}
+    key = "and" if isinstance(expr, And) else "or"
+    return {key: [to_json(operand) for operand in expr.operands]}
+
+
+def to_text(expr: Expr, label: Callable[[str, str], str] | None = None) -> str:
+    """A readable form for the code book: ``q03_leg = ja``; ``label`` may name codes."""
+    name = label or (lambda _ref, code: code)
+    if isinstance(expr, Compare):
+        subject = " eller ".join(expr.refs) if expr.quantifier != "all" else " och ".join(expr.refs)
+        shown = [name(expr.refs[0], value) for value in expr.values]
+        if expr.op == "in":
+            return f"{subject} = {' eller '.join(shown)}"
+        return f"{subject} {expr.op} {shown[0]}"
+    if isinstance(expr, Answered):
+        return f"{expr.ref} är besvarad"
+    if isinstance(expr, Not):
+        return f"inte ({to_text(expr.operand, label)})"
+    joiner = " och " if isinstance(expr, And) else " eller "
+    return joiner.join(f"({to_text(op, label)})" for op in expr.operands)

@@ -1,0 +1,59 @@
+"""The one routing evaluator: which answer ids apply, given the answers themselves.
+
+Used by the form (server side), validation, submit, import, aggregation and the exports.
+Answers to fields that do not apply are *kept* in a draft (switching a parent back restores
+them) but are never part of the effective response: not shown, not required, not exported,
+not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from survey.questionnaire import conditions as cond
+from survey.questionnaire.model import Field, Questionnaire
+
+Answers = Mapping[str, cond.Value]
+
+
+def _has_value(value: cond.Value) -> bool:
+    return value not in (None, "", [])
+
+
+def applicable_ids(q: Questionnaire, answers: Answers) -> set[str]:
+    """Answer ids whose routing holds. One pass suffices: conditions only look backwards."""
+    applicable: set[str] = set()
+    effective: dict[str, cond.Value] = {}
+    for f in q.fields:
+        if is_applicable(f, applicable, effective):
+            applicable.add(f.id)
+            value = answers.get(f.id)
+            if _has_value(value):
+                effective[f.id] = value
+    return applicable
+
+
+def is_applicable(f: Field, applicable: set[str], effective: Mapping[str, cond.Value]) -> bool:
+    if f.gate is not None and f.gate not in applicable:
+        return False
+    return f.condition is None or cond.evaluate(f.condition, effective)
+
+
+def effective_answers(q: Questionnaire, answers: Answers) -> dict[str, cond.Value]:
+    """The response as it counts: answers to applicable fields only, in questionnaire order."""
+    applicable = applicable_ids(q, answers)
+    return {f.id: answers[f.id] for f in q.fields
+            if f.id in applicable and _has_value(answers.get(f.id))}
+
+
+def inapplicable_answered(q: Questionnaire, answers: Answers) -> list[str]:
+    """Answer ids that carry a value although their routing is false (an import error)."""
+    applicable = applicable_ids(q, answers)
+    return [f.id for f in q.fields if f.id not in applicable and _has_value(answers.get(f.id))]
+
+
+def missing_required(q: Questionnaire, answers: Answers) -> list[str]:
+    """Applicable, required and blank: what blocks submitting."""
+    applicable = applicable_ids(q, answers)
+    return [f.id for f in q.fields
+            if f.id in applicable and f.required and not _has_value(answers.get(f.id))]
