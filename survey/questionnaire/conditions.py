@@ -131,10 +131,7 @@ class _Parser:
         return self.take()
 
     def parse(self) -> Expr:
-        if self.current.kind == "op" or (self.current.kind == "keyword" and self.current.text == "in"):
-            expr: Expr = self.comparison_rest((PARENT,), None)
-        else:
-            expr = self.disjunction()
+        expr = self.disjunction()
         if self.current.kind != "end":
             raise self.fail("'and', 'or' or the end")
         return expr
@@ -167,6 +164,9 @@ class _Parser:
 
     def comparison(self) -> Expr:
         token = self.current
+        starts_with_operator = token.kind == "op" or (token.kind == "keyword" and token.text == "in")
+        if self.index == 0 and starts_with_operator:
+            return self.comparison_rest((PARENT,), None)
         if token.kind == "keyword" and token.text == "answered":
             self.take()
             self.expect("punct", "(")
@@ -288,13 +288,29 @@ def to_json(expr: Expr) -> dict[str, object]:
     """The serialised form evaluated by static/routing.js (same semantics as ``evaluate``)."""
     if isinstance(expr, Compare):
         return {"cmp": expr.op, "refs": list(expr.refs), "values": list(expr.values),
-                "quantifier": expr.quantifier or "any"}
+                "quantifier": expr.quantifier}
     if isinstance(expr, Answered):
         return {"answered": expr.ref}
     if isinstance(expr, Not):
         return {"not": to_json(expr.operand)}
     key = "and" if isinstance(expr, And) else "or"
     return {key: [to_json(operand) for operand in expr.operands]}
+
+
+def from_json(data: Mapping[str, object]) -> Expr:
+    """Inverse of ``to_json``, for definitions stored with a round."""
+    if "cmp" in data:
+        quantifier = data.get("quantifier")
+        refs = tuple(str(r) for r in data["refs"])  # type: ignore[attr-defined]
+        return Compare(refs, str(data["cmp"]), tuple(str(v) for v in data["values"]),  # type: ignore[attr-defined]
+                       str(quantifier) if quantifier else None)
+    if "answered" in data:
+        return Answered(str(data["answered"]))
+    if "not" in data:
+        return Not(from_json(data["not"]))  # type: ignore[arg-type]
+    key = "and" if "and" in data else "or"
+    operands = tuple(from_json(op) for op in data[key])  # type: ignore[attr-defined]
+    return And(operands) if key == "and" else Or(operands)
 
 
 def to_text(expr: Expr, label: Callable[[str, str], str] | None = None) -> str:

@@ -39,8 +39,13 @@ def _condition(q: Questionnaire, item: Item) -> list[dict[str, Any]] | None:
 
 def item_dict(q: Questionnaire, item: Item) -> dict[str, Any]:
     fields = q.fields_of_item(item.id)
+    rows = ([{"code": r.code, "label": r.label, **_choices((r,))[0]} for r in item.rows]
+            if item.rows else
+            [{"code": f.row, "label": f.label} for f in fields
+             if f.row is not None and f.role in (Role.MAIN, Role.FOLLOWUP)])
     return {
         "id": item.id,
+        "line": item.line,
         "role": item.role.value,
         "type": item.type.value,
         "number": item.number,
@@ -50,8 +55,11 @@ def item_dict(q: Questionnaire, item: Item) -> dict[str, Any]:
         "when": item.condition_source,
         "condition": _condition(q, item),
         "options": _choices(cell_codes(item)),
-        "rows": [{"code": f.row, "label": f.label} for f in fields
-                 if f.row is not None and f.role in (Role.MAIN, Role.FOLLOWUP)],
+        "scale": ("options" if item.options else "yesno") if item.type.value == "matrix" else None,
+        "rows": rows,
+        "per_row": list(item.per_row),
+        "comment": ({"id": item.comment.id, "label": item.comment.label,
+                     "max_length": item.comment.max_length} if item.comment else None),
         "answer_ids": [f.id for f in fields],
         "max_length": item.max_length,
         "number_format": ({"min": item.minimum, "max": item.maximum, "decimals": item.decimals,
@@ -80,11 +88,12 @@ def normalised(q: Questionnaire) -> dict[str, Any]:
         "year": q.year,
         "respondent_kind": q.respondent_kind,
         "intro": q.intro,
+        "source_path": q.source_path,
         "terms": dict(q.terms),
         "counts": {"main_questions": q.main_question_count, "followups": q.followup_count,
                    "answer_ids": len(q.fields)},
         "sections": [
-            {"id": s.id, "title": s.title, "intro": s.intro,
+            {"id": s.id, "title": s.title, "intro": s.intro, "line": s.line,
              "items": [item_dict(q, item) for item in s.items]}
             for s in q.sections
         ],
@@ -97,8 +106,9 @@ def routing_entry(f: Field) -> dict[str, Any]:
     return {
         "id": f.id, "item": f.item_id, "row": f.row, "role": f.role.value,
         "type": f.type.value, "section": f.section_id, "required": f.required,
-        "codes": [c.code for c in f.codes], "gate": f.gate,
-        "when": cond.to_json(f.condition) if f.condition else None,
+        "label": f.label, "max_length": f.max_length,
+        "codes": [c.code for c in f.codes], "labels": [c.label for c in f.codes],
+        "gate": f.gate, "when": cond.to_json(f.condition) if f.condition else None,
     }
 
 
@@ -108,6 +118,6 @@ def routing_json(q: Questionnaire) -> list[dict[str, Any]]:
 
 
 def content_hash(q: Questionnaire) -> str:
-    body = {key: value for key, value in normalised(q).items()}
+    body = {key: value for key, value in normalised(q).items() if key != "source_path"}
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

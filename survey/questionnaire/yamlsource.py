@@ -122,6 +122,9 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = error.problem or "invalid YAML"
+        context = error.context_mark
+        if error.context and context is not None and context.line + 1 != line:
+            what += f" ({error.context} on line {context.line + 1})"
         return None, [Problem(display, line, None, f"YAML syntax error: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(display, 1, None, f"YAML error: {error}")]

@@ -1,0 +1,37 @@
+"""Demo data for trying the engine locally: two open rounds and an admin. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Round
+from survey.rounds import Link, create_round, latest_version, organisations_for, round_links
+from survey.staff import create_staff_user, find_staff
+
+DEMO_ADMIN_EMAIL = "admin@example.se"
+DEMO_ADMIN_PASSWORD = "demo-losenord-2025"
+DEMO_ROUNDS = (
+    ("regioner-2025", "region", "Demo: Uppföljning av regionernas patientsäkerhetsarbete"),
+    ("kommuner-2025", "kommun", "Demo: Uppföljning av kommunernas patientsäkerhetsarbete"),
+)
+
+
+def ensure_demo(session: Session, today: date) -> list[tuple[str, list[Link]]]:
+    if find_staff(session, DEMO_ADMIN_EMAIL) is None:
+        create_staff_user(session, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, "admin", "Demo-admin")
+    summary = []
+    for questionnaire_id, kind, name in DEMO_ROUNDS:
+        round_ = session.scalar(select(Round).where(Round.name == name))
+        if round_ is None:
+            version = latest_version(session, questionnaire_id)
+            round_ = create_round(session, version, organisations_for(session, kind),
+                                  today - timedelta(days=1), today + timedelta(days=26), name)
+            round_.state = "open"
+        links = round_links(round_, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
+        summary.append((f"{name} (runda {round_.id}):", links))
+    session.flush()
+    return summary

@@ -1,0 +1,11 @@
+"""Extension objects, bound to an app in ``create_app``."""
+
+from __future__ import annotations
+
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from survey.models import Base
+
+db = SQLAlchemy(model_class=Base)
+csrf = CSRFProtect()
