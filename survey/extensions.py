@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+import survey.database  # noqa: F401  (registers the SQLite pragmas)
 from survey.models import Base
 
 db = SQLAlchemy(model_class=Base)

@@ -1,0 +1,114 @@
+"""Fixtures: an app on a fresh, migrated database per test, on SQLite and on PostgreSQL.
+
+A migrated template database (registry and 2025 questionnaires loaded) is made once per
+backend per session; each test gets a copy (a file copy for SQLite, ``CREATE DATABASE …
+TEMPLATE`` for PostgreSQL), so tests are isolated and still fast. ``TEST_BACKENDS`` chooses
+backends (default ``sqlite,postgres``); PostgreSQL is skipped with a reason when no server
+answers, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from survey.app import create_app
+from survey.extensions import db
+from survey.migrate import upgrade
+from survey.setup import sync_questionnaires, sync_registry
+from tests.helpers import QUESTIONNAIRES
+from tests.pg import _admin_engine, _unreachable, admin_url
+
+BACKENDS = [b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]
+TEST_SECRET = "test-secret-" + "x" * 32
+
+
+def _seed(url: str) -> None:
+    upgrade(url)
+    engine = sa.create_engine(url)
+    with sa.orm.Session(engine) as session:
+        sync_registry(session)
+        sync_questionnaires(session, QUESTIONNAIRES)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    url = admin_url()
+    engine = _admin_engine(url)
+    name = f"survey_tmpl_{secrets.token_hex(5)}"
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        _unreachable(url, error)
+    _seed(url.set(database=name).render_as_string(hide_password=False))
+    yield name
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    url = admin_url()
+    engine = _admin_engine(url)
+    name = f"survey_test_{secrets.token_hex(6)}"
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET,
+              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

@@ -1,0 +1,59 @@
+"""A throwaway PostgreSQL database per test, for tests that must also run on PostgreSQL.
+
+Not a conftest: test modules (and later conftest.py) ``from tests.pg import postgres_url``.
+The server defaults to the local one with trust auth; ``TEST_PG_URL`` points elsewhere.
+Without a server the tests are skipped on a developer's machine, but fail under CI (``CI``
+set), so a missing PostgreSQL cannot turn the suite silently green there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from typing import NoReturn
+
+import pytest
+import sqlalchemy as sa
+
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def admin_url() -> sa.URL:
+    """URL of the maintenance database used to create and drop the throwaway ones."""
+    return sa.make_url(os.environ.get("TEST_PG_URL", DEFAULT_ADMIN_URL))
+
+
+def _admin_engine(url: sa.URL) -> sa.Engine:
+    # CREATE/DROP DATABASE cannot run inside a transaction.
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _unreachable(url: sa.URL, error: Exception) -> NoReturn:
+    """Skip locally, fail under CI: CI must exercise PostgreSQL."""
+    cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    reason = f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {cause}"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """Create an empty database with a random name, yield its URL, drop it afterwards."""
+    url = admin_url()
+    engine = _admin_engine(url)
+    name = f"survey_test_{secrets.token_hex(6)}"
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        _unreachable(url, error)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            # FORCE ends sessions a failed test may have leaked (PostgreSQL 13+).
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
