@@ -54,6 +54,7 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey.web import health
+    from survey.web import health, security
 
+    security.init_app(app)
     app.register_blueprint(health.bp)

@@ -1,0 +1,5 @@
+"""WSGI entry point for gunicorn: ``gunicorn -w 4 wsgi:app``."""
+
+from survey.app import create_app
+
+app = create_app()
