@@ -54,7 +54,10 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey.web import health, security
+    from survey.web import admin, health, reflect, respond, security
 
     security.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(respond.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(reflect.bp)

@@ -241,6 +241,17 @@ def demo_command(today: Any) -> None:
             click.echo(f"  {link.name}: {link.url}")
 
 
+def _register_more_commands() -> None:
+    """Commands of other parts of the engine, each in its own module."""
+    from survey import cli_reflection, cli_results, cli_staff
+
+    for module in (cli_staff, cli_results, cli_reflection):
+        module.register(cli)
+
+
+_register_more_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()
 

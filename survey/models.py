@@ -262,3 +262,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+# Tables of other concerns live beside their code. Importing them here registers them on
+# Base.metadata, so Alembic, the schema tests and create_all always see every table.
+from survey import staff_models, results_models, reflection_models  # noqa: E402, F401, I001

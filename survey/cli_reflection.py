@@ -1,0 +1,9 @@
+"""`survey` commands for the reflection part of the engine."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+
+def register(cli: FlaskGroup) -> None:
+    """Add this module's commands to the `survey` group."""

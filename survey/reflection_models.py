@@ -1,0 +1,3 @@
+"""Tables for the reflection part of the engine (registered on Base.metadata via survey.models)."""
+
+from __future__ import annotations
