@@ -264,6 +264,17 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
+
+class ThrottleEvent(Base):
+    """One rate-limited attempt (a login, a wrong token), shared by all workers."""
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (sa.Index("ix_throttle_event_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
 # Tables of other concerns live beside their code. Importing them here registers them on
 # Base.metadata, so Alembic, the schema tests and create_all always see every table.
 from survey import staff_models, results_models, reflection_models  # noqa: E402, F401, I001
