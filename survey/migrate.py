@@ -34,11 +34,18 @@ def upgrade(database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def current_revision(database_url: str) -> str | None:
-    """The revision the database is at, or None for a database never migrated."""
+def current_heads(database_url: str) -> tuple[str, ...]:
+    """The revisions the database is at (several while branches are unmerged); () if new."""
     engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
     finally:
         engine.dispose()
+
+
+def script_heads(database_url: str) -> tuple[str, ...]:
+    """The newest revisions of the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config(database_url)).get_heads()))
