@@ -95,7 +95,8 @@ def _clean_number(q: Questionnaire, f: Field, text: str) -> str:
         raise InvalidValue(f.id, "Ange ett tal, till exempel 12 eller 12,5.") from None
     item = q.item(f.item_id)
     if item.decimals is not None and -number.as_tuple().exponent > item.decimals:  # type: ignore[operator]
-        raise InvalidValue(f.id, f"Ange högst {item.decimals} decimaler." if item.decimals else "Ange ett heltal.")
+        raise InvalidValue(f.id, {0: "Ange ett heltal.", 1: "Ange högst en decimal."}.get(
+            item.decimals, f"Ange högst {item.decimals} decimaler."))
     if item.minimum is not None and number < Decimal(item.minimum):
         raise InvalidValue(f.id, f"Talet får inte vara mindre än {format_swedish_number(item.minimum)}.")
     if item.maximum is not None and number > Decimal(item.maximum):
