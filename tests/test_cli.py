@@ -117,3 +117,14 @@ def test_core_modules_never_import_flask() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_demo_prints_login_and_links_and_is_idempotent(runner: FlaskCliRunner) -> None:
+    first = runner.invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@example.se" in first.output
+    assert first.output.count("http://localhost/svar/") >= 6
+    second = runner.invoke(cli, ["demo"])
+    assert second.exit_code == 0
+    links = [line for line in first.output.splitlines() if "/svar/" in line]
+    assert links == [line for line in second.output.splitlines() if "/svar/" in line]
