@@ -9,6 +9,7 @@ shorthand ``= ja`` becomes ``q03_leg = ja`` on each row of a per-row follow-up, 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import (
@@ -235,7 +236,7 @@ def build_fields(sections: tuple[Section, ...], problems: list[Problem], items: 
         key = (item.id, row)
         if key not in compiled:
             compiled[key] = compiler.compile(item, row)
-        result.append(Field(**{**f.__dict__, "condition": compiled[key], "gate": _gate(item, f, items)}))
+        result.append(replace(f, condition=compiled[key], gate=_gate(item, f, items)))
     return tuple(result)
 
 

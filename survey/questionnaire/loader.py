@@ -8,6 +8,7 @@ file, line and item id.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,7 @@ class _Builder:
             parent_id=parent.id if parent else None,
         )
         followups = self.followups(raw, item)
-        return Item(**{**item.__dict__, "followups": followups})
+        return replace(item, followups=followups)
 
     def item_id(self, raw: LocatedDict) -> str | None:
         item_id = raw.get("id")
@@ -504,7 +505,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         raise QuestionnaireError(sorted(problems, key=lambda p: (p.file, p.line)))
     questionnaire = Questionnaire(sections=sections, fields=fields, terms=builder.terms,
                                   source_path=_display(path), **top)
-    return Questionnaire(**{**questionnaire.__dict__, "content_hash": content_hash(questionnaire)})
+    return replace(questionnaire, content_hash=content_hash(questionnaire))
 
 
 def check_paths(paths: list[Path]) -> list[Problem]:

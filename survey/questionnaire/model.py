@@ -8,10 +8,10 @@ and finds the presentation through ``Field.item_id``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 
 from survey.questionnaire.conditions import Expr
 

@@ -6,6 +6,7 @@ content hash is recomputed and must match, so a damaged stored definition is ref
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from survey.questionnaire import conditions as cond
@@ -76,4 +77,4 @@ def from_normalised(data: dict[str, Any], expected_hash: str | None = None) -> Q
     digest = content_hash(q)
     if expected_hash is not None and digest != expected_hash:
         raise ValueError(f"stored definition of {q.id} does not match its hash {expected_hash[:12]}…")
-    return Questionnaire(**{**q.__dict__, "content_hash": digest})
+    return replace(q, content_hash=digest)
