@@ -16,9 +16,9 @@ returns plain results. For every answer id it counts
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +42,53 @@ class ResponseData:
     status: str
     answers: Mapping[str, Value]
     submitted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A later deadline: for the whole round (``organisation`` empty) or for one member."""
+
+    organisation: str
+    original: date
+    until: date
+    reason: str
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.original).days
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """What the exports say about a round besides the answers (plain data)."""
+
+    id: int
+    name: str
+    opens_on: date
+    closes_on: date
+    state: str = "closed"
+    extensions: tuple[Extension, ...] = ()
+    snapshot_version: int | None = None  # set when the data come from a frozen snapshot
+    snapshot_hash: str = ""
+    snapshot_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RoundData:
+    """One round as plain data: the input of every export, live or from a frozen snapshot."""
+
+    info: RoundInfo
+    questionnaire: Questionnaire
+    population: tuple[OrgInfo, ...]
+    responses: tuple[ResponseData, ...]
+
+    def results(self, include_drafts: bool = False) -> RoundResults:
+        return aggregate(self.questionnaire, self.responses, self.population, include_drafts)
+
+    def rows(self) -> Iterator[tuple[OrgInfo, ResponseData | None]]:
+        """Each organisation of the population with its response (None: never started)."""
+        by_code = {r.organisation.code: r for r in self.responses}
+        return ((org, by_code.get(org.code)) for org in self.population)
 
 
 @dataclass(frozen=True)
@@ -107,9 +154,16 @@ class RoundResults:
                 "items": {aid: item.to_json() for aid, item in self.items.items()}}
 
 
-def _counted(responses: Iterable[ResponseData], include_drafts: bool) -> list[ResponseData]:
+def _counted(responses: Iterable[ResponseData], population: Sequence[OrgInfo],
+             include_drafts: bool) -> Iterator[ResponseData]:
+    """The responses that count: submitted (and drafts if asked) of the population's members.
+
+    A response of an organisation outside the population is ignored rather than counted, so
+    ``submitted`` can never exceed ``population`` (nor a response rate exceed 100 %).
+    """
     wanted = ("submitted",) + (("draft", "reopened") if include_drafts else ())
-    return [r for r in responses if r.status in wanted]
+    members = {org.code for org in population}
+    return (r for r in responses if r.status in wanted and r.organisation.code in members)
 
 
 def _number_summary(values: list[Decimal]) -> NumberSummary | None:
@@ -151,17 +205,18 @@ class _Tally:
                           _number_summary(self.numbers), tuple(self.texts))
 
 
-def aggregate(q: Questionnaire, responses: Sequence[ResponseData], population: Sequence[OrgInfo],
+def aggregate(q: Questionnaire, responses: Iterable[ResponseData], population: Sequence[OrgInfo],
               include_drafts: bool = False) -> RoundResults:
-    """National (or any subset's) results for one round."""
-    counted = _counted(responses, include_drafts)
+    """National (or any subset's) results for one round, in one pass over ``responses``
+    (which may be a generator: memory does not grow with the number of responses)."""
     tallies = {f.id: _Tally(f) for f in q.fields}
-    for response in counted:
-        applicable = applicable_ids(q, response.answers)
-        for aid in applicable:
+    counted = 0
+    for response in _counted(responses, population, include_drafts):
+        counted += 1
+        for aid in applicable_ids(q, response.answers):
             tallies[aid].add(response.answers.get(aid), response.organisation)
-    items = {aid: tally.result(len(population), len(counted)) for aid, tally in tallies.items()}
-    return RoundResults(q.id, q.content_hash, len(population), len(counted), items, tuple(population))
+    items = {aid: tally.result(len(population), counted) for aid, tally in tallies.items()}
+    return RoundResults(q.id, q.content_hash, len(population), counted, items, tuple(population))
 
 
 def aggregate_by(q: Questionnaire, responses: Sequence[ResponseData], population: Sequence[OrgInfo],

@@ -54,10 +54,14 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey.web import admin, health, reflect, respond, security
+    from survey.web import admin, auth, health, reflect, respond, security, themes_views
 
     security.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(reflect.bp)
+    from survey.web import results_views
+    app.register_blueprint(results_views.bp)
+    app.register_blueprint(themes_views.bp)

@@ -33,5 +33,24 @@ def ensure_demo(session: Session, today: date) -> list[tuple[str, list[Link]]]:
             round_.state = "open"
         links = round_links(round_, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
         summary.append((f"{name} (runda {round_.id}):", links))
+    summary.append(_demo_2025(session))
+    summary.append(_demo_reflection(session))
     session.flush()
     return summary
+
+
+def _demo_2025(session: Session) -> tuple[str, list[Link]]:
+    """The closed, frozen 2025 round with fictional answers that give the published figures."""
+    from survey.demo_2025 import ensure_demo_2025
+
+    round_ = ensure_demo_2025(session)
+    url = f"{current_app.config['BASE_URL']}/admin/resultat/{round_.id}"
+    return (f"{round_.name} (runda {round_.id}, stängd och fryst):",
+            [Link("", "Resultat och Excelfil", "region", "", url)])
+
+
+def _demo_reflection(session: Session) -> tuple[str, list[Link]]:
+    """A fictional 2024 round; the 2025 round published with themes; a region's reflection link."""
+    from survey.demo_2024 import ensure_demo_reflection
+
+    return ensure_demo_reflection(session, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])

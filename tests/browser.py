@@ -1,7 +1,8 @@
 """Browser-test support: the app on a loopback port, Playwright on Debian's chromium, axe.
 
-Import the fixtures into a test module with
-``from tests.browser import browser, live_server, page, assert_accessible  # noqa: F401``.
+The fixtures ``browser`` (session-wide), ``page`` and ``live_server`` are registered once in
+``tests/conftest.py``: do not import them into test modules (a second session-wide browser
+would start a second Playwright loop). Import only ``assert_accessible`` and ``LiveServer``.
 Playwright cannot download browsers here, so we always launch ``/usr/bin/chromium``
 (``CHROMIUM`` overrides). Without it the tests skip locally and fail under CI.
 """

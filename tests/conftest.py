@@ -26,6 +26,7 @@ from survey.extensions import db
 from survey.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
 from tests.helpers import QUESTIONNAIRES
+from tests.browser import browser, live_server, page  # noqa: F401  (one definition for all modules)
 from tests.pg import _admin_engine, _unreachable, admin_url
 
 BACKENDS = [b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]

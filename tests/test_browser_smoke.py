@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import LiveServer, assert_accessible, browser, live_server, page  # noqa: F401
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,244 @@
+"""Benchmark (not a test): the Excel answer file for 100,000 synthetic responses against the
+bare library writing the same cell values, in the same run.
+
+    python bench/bench_xlsx.py [--n 100000] [--with-openpyxl]
+
+Each stage runs in its own process, so its peak memory (``ru_maxrss``) is its own:
+
+- ``aggregate``: the one aggregation over the responses (a stream, read once);
+- ``ours``: ``exports.xlsx.write_answer_file`` (all five sheets, formats, routing per row);
+- ``ours-small``: the same for n / 10, to show that memory does not grow with n;
+- ``bare``: XlsxWriter in constant_memory mode, ``write_row`` of the same values of ``Svar``
+  and ``Koder`` (computed beforehand, no formats, no other sheets);
+- ``bare-openpyxl`` (with ``--with-openpyxl``): openpyxl write-only, the same values.
+
+The responses are 1,000 distinct synthetic responses of ``regioner-2025`` (routed, with item
+non-response and awkward text), cycled over n organisations, so generating them costs the
+same nothing in every stage. Prints times, peak memory, and the ratio ours / bare (target
+≤ 1.3; peak memory target: flat, under 100 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from survey.aggregate import (  # noqa: E402
+    OrgInfo,
+    ResponseData,
+    RoundInfo,
+    RoundResults,
+    aggregate,
+)
+from survey.questionnaire import Questionnaire, load_questionnaire  # noqa: E402
+from survey.questionnaire.routing import applicable_ids, effective_answers  # noqa: E402
+
+POOL = 1000
+TEXTS = ["=1+1", "Samverkan med kommunerna kan stärkas.", "rad ett\nrad två", "Emoji 😀 och ÅÄÖ",
+         "@SUMMA(A1)", "Lång text " * 40, "Fler utbildade händelseanalytiker."]
+
+
+def questionnaire() -> Questionnaire:
+    return load_questionnaire(ROOT / "questionnaires" / "regioner-2025.yaml")
+
+
+def pool(q: Questionnaire) -> list[dict[str, object]]:
+    rng = random.Random(2025)
+    answers = []
+    for _ in range(POOL):
+        raw: dict[str, object] = {}
+        for f in q.fields:
+            if f.codes:
+                raw[f.id] = rng.choice([c.code for c in f.codes])
+            elif rng.random() < 0.3:
+                raw[f.id] = rng.choice(TEXTS)
+        kept = {k: v for k, v in effective_answers(q, raw).items() if rng.random() > 0.03}
+        answers.append(effective_answers(q, kept))
+    return answers
+
+
+def org(i: int) -> OrgInfo:
+    county = f"{i % 21 + 1:02d}"
+    return OrgInfo(f"{i:06d}", f"Organisation {i}", "region", county, f"Län {county}")
+
+
+def responses(q: Questionnaire, n: int) -> Iterator[ResponseData]:
+    answers = pool(q)
+    moment = datetime(2025, 10, 1, 10, 0, tzinfo=UTC)
+    return (ResponseData(org(i), "submitted", answers[i % POOL], moment) for i in range(n))
+
+
+class Population:
+    """n organisations without holding n objects: the aggregation only needs len and codes."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[OrgInfo]:
+        return (org(i) for i in range(self.n))
+
+    def __getitem__(self, index: int) -> OrgInfo:
+        return org(index)
+
+
+def results(q: Questionnaire, n: int) -> RoundResults:
+    found = aggregate(q, responses(q, n), Population(n))  # type: ignore[arg-type]
+    return RoundResults(found.questionnaire_id, found.content_hash, found.population,
+                        found.submitted, found.items, ())
+
+
+# -- stages ----------------------------------------------------------------------------------
+def stage_aggregate(n: int, _path: Path) -> float:
+    q = questionnaire()
+    start = time.perf_counter()
+    found = results(q, n)
+    elapsed = time.perf_counter() - start
+    assert found.submitted == n
+    return elapsed
+
+
+def stage_ours(n: int, path: Path) -> float:
+    from exports.xlsx import AnswerFile, write_answer_file
+
+    q = questionnaire()
+    summary = results(q, n)
+    info = RoundInfo(1, "Benchmark", date(2025, 9, 23), date(2025, 10, 19))
+    start = time.perf_counter()
+    rows = ((r.organisation, r) for r in responses(q, n))
+    write_answer_file(path, AnswerFile(info, q, summary, rows, datetime.now(UTC)))
+    return time.perf_counter() - start
+
+
+def bare_rows(q: Questionnaire, n: int) -> Iterator[tuple[list[object], list[object]]]:
+    """The values of one ``Svar`` row and one ``Koder`` row, as the answer file has them."""
+    cells = []
+    for answers in pool(q):
+        applicable = applicable_ids(q, answers)
+        svar: list[object] = []
+        koder: list[object] = []
+        for f in q.fields:
+            value = answers.get(f.id)
+            if f.id not in applicable:
+                svar.append("–")
+                koder.append("–")
+            elif value is None:
+                svar.append(None)
+                koder.append(None)
+            elif f.codes:
+                svar.append(f.label_of(str(value)))
+                koder.append(value)
+            else:
+                svar.append(value)
+                koder.append(value)
+        cells.append((svar, koder))
+    moment = datetime(2025, 10, 1, 12, 0)
+    for i in range(n):
+        o = org(i)
+        svar, koder = cells[i % POOL]
+        yield ([o.code, o.name, "Region", o.county_name, "Inskickad", moment] + svar,
+               [o.code, o.name, o.kind, o.county, "submitted", "2025-10-01T10:00:00+00:00"] + koder)
+
+
+def stage_bare(n: int, path: Path) -> float:
+    import xlsxwriter
+
+    q = questionnaire()
+    rows = bare_rows(q, n)
+    start = time.perf_counter()
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
+    svar, koder = workbook.add_worksheet("Svar"), workbook.add_worksheet("Koder")
+    header = ["organisation"] * 6 + [f.id for f in q.fields]
+    svar.write_row(0, 0, header)
+    koder.write_row(0, 0, header)
+    for index, (svar_row, koder_row) in enumerate(rows, 1):
+        svar.write_row(index, 0, svar_row)
+        koder.write_row(index, 0, koder_row)
+    workbook.close()
+    return time.perf_counter() - start
+
+
+def stage_bare_openpyxl(n: int, path: Path) -> float:
+    from openpyxl import Workbook
+
+    q = questionnaire()
+    rows = bare_rows(q, n)
+    start = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    svar, koder = workbook.create_sheet("Svar"), workbook.create_sheet("Koder")
+    header = ["organisation"] * 6 + [f.id for f in q.fields]
+    svar.append(header)
+    koder.append(header)
+    for svar_row, koder_row in rows:
+        svar.append(svar_row)
+        koder.append(koder_row)
+    workbook.save(str(path))
+    return time.perf_counter() - start
+
+
+STAGES = {"aggregate": stage_aggregate, "ours": stage_ours, "ours-small": stage_ours,
+          "bare": stage_bare, "bare-openpyxl": stage_bare_openpyxl}
+
+
+def run_stage(name: str, n: int) -> dict[str, float]:
+    """One stage in a fresh interpreter: its time and its own peak RSS."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.xlsx"
+        output = subprocess.run([sys.executable, __file__, "--stage", name, "--n", str(n), "--path", str(path)],
+                                check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def child(name: str, n: int, path: Path) -> None:
+    cpu = time.process_time()
+    seconds = STAGES[name](n, path)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    size = path.stat().st_size if path.exists() else 0
+    print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
+                      "peak_mb": usage.ru_maxrss / 1024, "bytes": size}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="responses (default 100,000)")
+    parser.add_argument("--with-openpyxl", action="store_true", help="also time bare openpyxl")
+    parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        child(args.stage, args.n, args.path)
+        return
+    plan = [("aggregate", args.n), ("ours", args.n), ("bare", args.n), ("ours-small", args.n // 10)]
+    if args.with_openpyxl:
+        plan.append(("bare-openpyxl", args.n))
+    found = {}
+    for name, n in plan:
+        found[name] = run_stage(name, n)
+        stage = found[name]
+        print(f"{name:<14} n={n:>7,}  {stage['seconds']:7.1f} s  (cpu {stage['cpu']:6.1f} s)  "
+              f"peak {stage['peak_mb']:6.1f} MB  file {stage['bytes'] / 2**20:6.1f} MB".replace(",", " "),
+              flush=True)
+    ratio = found["ours"]["seconds"] / found["bare"]["seconds"]
+    cpu_ratio = found["ours"]["cpu"] / found["bare"]["cpu"]
+    print(f"ratio ours / bare XlsxWriter: {ratio:.2f} wall clock, {cpu_ratio:.2f} cpu (target ≤ 1.3)")
+    print(f"peak memory: {found['ours']['peak_mb']:.1f} MB at n={args.n:,}, "
+          f"{found['ours-small']['peak_mb']:.1f} MB at n={args.n // 10:,} (target: flat, under 100 MB)"
+          .replace(",", "\u202f"))
+
+
+if __name__ == "__main__":
+    main()

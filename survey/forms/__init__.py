@@ -1,0 +1,1 @@
+"""Rendering and reading the respondent form from the questionnaire model (no Flask)."""

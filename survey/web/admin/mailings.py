@@ -1,0 +1,107 @@
+"""A round's mailings: templates, sending invitations and reminders, the log, mail merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from survey.extensions import db
+from survey.mail import (
+    KIND_LABELS,
+    PLACEHOLDERS,
+    MailError,
+    backend_from_config,
+    check_template,
+    save_template,
+    send_mailing,
+    sent_mail,
+    template_for,
+)
+from survey.web.admin import bp
+from survey.web.admin.common import actor, errors_of, get_round, secret
+from survey.web.admin.forms import SendForm, TemplateForm
+from survey.web.admin.lists import merge_csv, merge_rows, merge_xlsx
+from survey.web.admin.rounds import crumbs
+from survey.web.auth import staff_required
+
+DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
+MERGE_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _backend_name() -> str:
+    return backend_from_config(current_app.config).name
+
+
+@bp.get("/rundor/<int:round_id>/utskick")
+@staff_required()
+def mailings(round_id: int) -> str:
+    round_ = get_round(round_id)
+    templates = {kind: template_for(db.session, round_, kind) for kind in KIND_LABELS}
+    log = sent_mail(db.session, round_)
+    return render_template("admin/mailings.html", round=round_, templates=templates, log=log,
+                           kind_labels=KIND_LABELS, backend=_backend_name(),
+                           invite_form=SendForm(kind="invitation", formdata=None),
+                           remind_form=SendForm(kind="reminder", formdata=None), crumbs=crumbs(round_))
+
+
+@bp.route("/rundor/<int:round_id>/utskick/mall/<kind>", methods=["GET", "POST"])
+@staff_required()
+def mail_template(round_id: int, kind: str) -> Any:
+    round_ = get_round(round_id)
+    if kind not in KIND_LABELS:
+        abort(404)
+    subject, body, _ = template_for(db.session, round_, kind)
+    form = TemplateForm(subject=subject, body=body)
+    if form.validate_on_submit():
+        problems = check_template(form.subject.data, form.body.data)
+        if problems:
+            form.body.errors = problems
+        else:
+            save_template(db.session, round_, kind, form.subject.data, form.body.data, actor())
+            db.session.commit()
+            flash(f"Mallen för {KIND_LABELS[kind].lower()} är sparad.", "success")
+            return redirect(url_for("admin.mailings", round_id=round_.id))
+    return render_template("admin/mail_template.html", round=round_, kind=kind, form=form,
+                           errors=errors_of(form), placeholders=PLACEHOLDERS,
+                           kind_label=KIND_LABELS[kind], crumbs=crumbs(round_))
+
+
+@bp.post("/rundor/<int:round_id>/utskick/skicka")
+@staff_required()
+def mail_send(round_id: int) -> WerkzeugResponse:
+    round_ = get_round(round_id)
+    form = SendForm()
+    if not form.validate_on_submit() or form.kind.data not in KIND_LABELS:
+        abort(400)
+    config = current_app.config
+    try:
+        result = send_mailing(db.session, round_, form.kind.data, backend_from_config(config), actor(),
+                              secret=secret(), base_url=config["BASE_URL"],
+                              sender=config.get("MAIL_FROM") or DEFAULT_SENDER, resend=form.resend.data)
+    except MailError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.mailings", round_id=round_.id))
+    db.session.commit()
+    label = KIND_LABELS[result.kind].lower()
+    flash(f"{label.capitalize()} skickad till {len(result.sent)} organisationer ({result.messages} meddelanden)."
+          + (f" {result.skipped} hoppades över." if result.skipped else "")
+          + (f" Misslyckades för {len(result.failed)}: {', '.join(result.failed[:10])}." if result.failed else "")
+          + (f" {len(result.no_address)} saknar e-postadress: {', '.join(result.no_address[:10])}"
+             + (" …" if len(result.no_address) > 10 else "") + "." if result.no_address else ""),
+          "error" if result.failed else "success")
+    return redirect(url_for("admin.mailings", round_id=round_.id))
+
+
+@bp.get("/rundor/<int:round_id>/lankar.<fmt>")
+@staff_required()
+def merge_list(round_id: int, fmt: str) -> Response:
+    round_ = get_round(round_id)
+    if fmt not in MERGE_TYPES:
+        abort(404)
+    rows = merge_rows(db.session, round_, secret(), current_app.config["BASE_URL"])
+    data = merge_csv(rows) if fmt == "csv" else merge_xlsx(rows)
+    return Response(data, mimetype=MERGE_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="lankar-runda-{round_.id}.{fmt}"'})

@@ -1,0 +1,145 @@
+"""Who a respondent URL belongs to, and whether its round takes answers today.
+
+A link's token is looked up by its hash only; the lookup is one Core query (not the ORM
+graph), because it runs on every respondent request and must not load the stored definition.
+The deadline rule lives here: dates are whole days in Europe/Stockholm, inclusive, and an
+organisation's own extension replaces the round's closing day when it is later.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, make_response, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.links import looks_like_token, token_hash
+from survey.models import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
+from survey.questionnaire import Questionnaire
+from survey.questionnaire.stored import from_normalised
+from survey.throttle import allow
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+WRONG_TOKEN_LIMIT = 20  # wrong tokens per client address and window
+WRONG_TOKEN_WINDOW = 15 * 60
+
+
+class Window(StrEnum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One organisation's access to one round, as the link resolves it."""
+
+    token: str
+    link_id: int
+    member_id: int
+    round_id: int
+    round_name: str
+    round_state: str
+    opens_on: date
+    closes_on: date
+    extended_until: date | None
+    organisation_id: int
+    organisation_name: str
+    version_id: int
+    content_hash: str
+
+    @property
+    def deadline(self) -> date:
+        """The last day answers are taken: the extension when it is later than the round's."""
+        if self.extended_until is not None and self.extended_until > self.closes_on:
+            return self.extended_until
+        return self.closes_on
+
+    def window(self, today: date) -> Window:
+        if self.round_state in ("closed", "archived") or today > self.deadline:
+            return Window.CLOSED
+        if self.round_state == "planned" or today < self.opens_on:
+            return Window.NOT_YET_OPEN
+        return Window.OPEN
+
+
+def today_in_sweden(now: datetime | None = None) -> date:
+    return (now or datetime.now(STOCKHOLM)).astimezone(STOCKHOLM).date()
+
+
+_LOOKUP = (
+    select(AccessLink.id, RoundOrganisation.id, Round.id, Round.name, Round.state, Round.opens_on,
+           Round.closes_on, RoundOrganisation.extended_until, Organisation.id, Organisation.name,
+           QuestionnaireVersion.id, QuestionnaireVersion.content_hash)
+    .join(RoundOrganisation, AccessLink.round_organisation_id == RoundOrganisation.id)
+    .join(Round, RoundOrganisation.round_id == Round.id)
+    .join(Organisation, RoundOrganisation.organisation_id == Organisation.id)
+    .join(QuestionnaireVersion, Round.questionnaire_version_id == QuestionnaireVersion.id)
+)
+
+
+def find_invitation(session: Session, token: str) -> Invitation | None:
+    if not looks_like_token(token):
+        return None
+    row = session.execute(_LOOKUP.where(AccessLink.token_hash == token_hash(token),
+                                        AccessLink.revoked_at.is_(None))).first()
+    return Invitation(token, *row) if row is not None else None
+
+
+_DEFINITIONS: dict[tuple[int, str], Questionnaire] = {}
+
+
+def questionnaire_for(session: Session, invitation: Invitation) -> Questionnaire:
+    """The round's frozen definition, parsed once per process and verified against its hash."""
+    key = (invitation.version_id, invitation.content_hash)
+    found = _DEFINITIONS.get(key)
+    if found is None:
+        definition = session.scalar(select(QuestionnaireVersion.definition)
+                                    .where(QuestionnaireVersion.id == invitation.version_id))
+        found = _DEFINITIONS[key] = from_normalised(definition, invitation.content_hash)
+    return found
+
+
+def invitation_or_abort(token: str) -> Invitation:
+    """The invitation of this request's token; a wrong token gets the plain 'not valid' page.
+
+    Wrong tokens are counted per client address in the shared throttle, so guessing is slow
+    across all workers. Past the limit the address gets 429 for *every* token, right or wrong
+    (otherwise the status would still tell a right guess apart); each worker remembers the
+    block in memory so that a good request costs no extra query.
+    """
+    from survey.extensions import db
+
+    address = request.remote_addr or "-"
+    blocked: dict[str, float] = current_app.extensions.setdefault("respond_blocked", {})
+    if blocked.get(address, 0.0) > time.monotonic():
+        abort(status_page(429))
+    invitation = find_invitation(db.session, token)
+    if invitation is None:
+        allowed = allow(db.session, f"respond-token:{address}", WRONG_TOKEN_LIMIT,
+                        WRONG_TOKEN_WINDOW)
+        db.session.commit()
+        if not allowed:
+            blocked[address] = time.monotonic() + WRONG_TOKEN_WINDOW
+        abort(status_page(404 if allowed else 429))
+    return invitation
+
+
+def status_page(status: int) -> FlaskResponse:
+    """A plain page for a link that is not valid (404) or tried too often (429)."""
+    response = make_response(render_template("respond/invalid.html", too_many=status == 429), status)
+    if status == 429:
+        response.headers["Retry-After"] = str(WRONG_TOKEN_WINDOW)
+    return response
+
+
+def current_today() -> date:
+    """Today in Sweden; tests may pin it with the ``RESPOND_TODAY`` setting."""
+    pinned = current_app.config.get("RESPOND_TODAY")
+    return pinned if isinstance(pinned, date) else today_in_sweden()

@@ -1,0 +1,123 @@
+"""Who is answering: a name and an e-mail address, kept for attribution (not a login).
+
+The person is remembered in the signed session cookie per organisation link, with the time
+of their last request. On a shared office computer the next person must not act in the
+previous one's name, so after ``RESPOND_IDLE_MINUTES`` without a request the session no
+longer counts; whatever is posted then is shown again, never thrown away.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from survey.extensions import db
+from survey.models import Respondent, utcnow
+from survey.web.respond import bp
+from survey.web.respond.access import Invitation, invitation_or_abort
+
+SESSION_KEY = "respond"
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+TOUCH_EVERY = 60  # seconds; the cookie is rewritten at most this often
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str
+
+    @property
+    def actor(self) -> str:
+        """``Name <email>``, as answers and history are attributed (fits the 254-char columns)."""
+        return f"{self.name[:254 - len(self.email) - 3]} <{self.email}>"
+
+
+def idle_seconds() -> int:
+    return int(float(current_app.config.get("RESPOND_IDLE_MINUTES", 60)) * 60)
+
+
+def current_person(invitation: Invitation) -> Person | None:
+    entry = session.get(SESSION_KEY, {}).get(str(invitation.member_id))
+    if not entry or time.time() - entry[3] > idle_seconds():
+        return None
+    if time.time() - entry[3] > TOUCH_EVERY:
+        remember(invitation, Person(*entry[:3]))
+    return Person(*entry[:3])
+
+
+def remember(invitation: Invitation, person: Person) -> None:
+    people = dict(session.get(SESSION_KEY, {}))
+    people[str(invitation.member_id)] = [person.id, person.name, person.email, int(time.time())]
+    session[SESSION_KEY] = people
+
+
+def forget(invitation: Invitation) -> None:
+    people = dict(session.get(SESSION_KEY, {}))
+    people.pop(str(invitation.member_id), None)
+    session[SESSION_KEY] = people
+
+
+def read_identity(form: Mapping[str, str]) -> tuple[str, str, dict[str, str]]:
+    """Name, e-mail and errors (keyed by input id) from a posted form."""
+    name = " ".join(form.get("namn", "").split())[:200]
+    email = form.get("epost", "").strip().lower()
+    errors = {}
+    if not name:
+        errors["namn"] = "Skriv ditt namn."
+    if not EMAIL.match(email) or len(email) > 200:
+        errors["epost"] = "Skriv en e-postadress, till exempel namn@region.se."
+    return name, email, errors
+
+
+def register(invitation: Invitation, name: str, email: str) -> Person:
+    """The respondent row for this e-mail on this link (created or renamed); flushes only."""
+    found = db.session.scalar(select(Respondent).where(
+        Respondent.round_organisation_id == invitation.member_id, Respondent.email == email))
+    if found is None:
+        found = Respondent(round_organisation_id=invitation.member_id, name=name, email=email)
+        db.session.add(found)
+    else:
+        found.name, found.last_seen_at = name, utcnow()
+    db.session.flush()
+    person = Person(found.id, name, email)
+    remember(invitation, person)
+    return person
+
+
+@bp.route("/<token>/vem", methods=["GET", "POST"])
+def identify(token: str) -> WerkzeugResponse | tuple[str, int] | str:
+    invitation = invitation_or_abort(token)
+    next_url = safe_next(token, request.values.get("nasta"))
+    if request.method == "GET":
+        return render_template("respond/identity.html", inv=invitation, name="", email="",
+                               errors={}, next_url=next_url)
+    name, email, errors = read_identity(request.form)
+    if errors:
+        return render_template("respond/identity.html", inv=invitation, name=name, email=email,
+                               errors=errors, next_url=next_url), 422
+    register(invitation, name, email)
+    db.session.commit()
+    return redirect(next_url, code=303)
+
+
+def safe_next(token: str, wanted: str | None) -> str:
+    """Only a page of this same link may be the place to go on to."""
+    home = url_for("respond.overview", token=token)
+    if wanted and wanted.startswith(home + "/") and "//" not in wanted[1:] and "\\" not in wanted:
+        return wanted
+    return home
+
+
+def require_person(invitation: Invitation) -> Person | WerkzeugResponse:
+    """The person, or a redirect to the identity page (which brings them back here)."""
+    person = current_person(invitation)
+    if person is not None:
+        return person
+    return redirect(url_for("respond.identify", token=invitation.token, nasta=request.path), code=303)

@@ -1,0 +1,160 @@
+"""Shared helpers and fixtures for the staff tests (no tests here).
+
+Import what you need: ``from tests.test_admin_support import admin_client, kommun_round, …``.
+CSRF stays on in these tests: ``post`` reads the token from a page, as a browser would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from survey.extensions import db
+from survey.models import Response, Round, StaffUser
+from survey.progress import today
+from survey.responses import response_for, save_answers, submit
+from survey.rounds import create_round, latest_version, organisations_for, questionnaire_of
+from survey.staff import create_staff_user
+
+PASSWORD = "rätt häst batteri 2025"
+ADMIN, ANALYST = "admin@socialstyrelsen.se", "analytiker@socialstyrelsen.se"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+CODES = ("0180", "1480", "0114")  # Stockholm, Göteborg, Upplands Väsby
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not share ``g``.
+
+    The ``app`` fixture keeps an app context pushed for the whole test, and a request reuses
+    a pushed app context, so ``g`` would outlive a request: Flask-Login's cached user and
+    Flask-WTF's CSRF token would leak from one request (and one client) to the next. In
+    production every request has its own app context; this makes the tests behave so.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            vars(g).clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app: Flask) -> Flask:
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def make_staff(email: str, role: str, name: str = "") -> StaffUser:
+    user = create_staff_user(db.session, email, PASSWORD, role, name or email.split("@")[0].title())
+    db.session.commit()
+    return user
+
+
+def csrf_token(client: FlaskClient, path: str = "/admin/logga-in") -> str:
+    page = client.get(path, follow_redirects=True)
+    found = TOKEN.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def post(client: FlaskClient, path: str, data: Mapping[str, Any] | None = None,
+         token_from: str = "/admin/konto/losenord", **kwargs: Any) -> TestResponse:
+    """POST with the CSRF token a page of the signed-in user carries."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)}, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, next_: str = "") -> TestResponse:
+    return client.post("/admin/logga-in", data={"email": email, "password": password, "next": next_,
+                                               "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture
+def admin_user(app: Flask) -> StaffUser:
+    return make_staff(ADMIN, "admin", "Astrid Admin")
+
+
+@pytest.fixture
+def analyst_user(app: Flask) -> StaffUser:
+    return make_staff(ANALYST, "analyst", "Anna Analytiker")
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin_user: StaffUser) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, ADMIN).status_code == 302
+    return client
+
+
+@pytest.fixture
+def analyst_client(app: Flask, analyst_user: StaffUser) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, ANALYST).status_code == 302
+    return client
+
+
+def new_round(codes: str = ",".join(CODES), state: str = "open", questionnaire: str = "kommuner-2025",
+              opens_in: int = -5, closes_in: int = 20, name: str = "Kommuner 2025") -> Round:
+    version = latest_version(db.session, questionnaire)
+    round_ = create_round(db.session, version, organisations_for(db.session, codes),
+                          today() + timedelta(days=opens_in), today() + timedelta(days=closes_in), name)
+    round_.state = state
+    db.session.commit()
+    return round_
+
+
+@pytest.fixture
+def kommun_round(app: Flask) -> Round:
+    return new_round()
+
+
+def answer(round_: Round, code: str, values: Mapping[str, Any], actor: str = "svarare@kommun.se",
+           submit_it: bool = False) -> Response:
+    """Answer as the organisation would through its link (the respondent service)."""
+    member = next(m for m in round_.members if m.organisation.code == code)
+    response = response_for(db.session, round_, member.organisation)
+    save_answers(db.session, response, dict(values), None, actor, "respondent")
+    if submit_it:
+        assert submit(db.session, response, questionnaire_of(round_), actor)
+    db.session.commit()
+    return response
+
+
+def first_answer_ids(round_: Round, count: int = 2) -> list[tuple[str, str]]:
+    """(answer id, a valid value) for the first few choice fields without conditions."""
+    q = questionnaire_of(round_)
+    found = [(f.id, f.codes[0].code) for f in q.fields if f.codes and f.condition is None
+             and f.gate is None and f.type.value != "multiple"]
+    return found[:count]
+
+
+def complete_answers(round_: Round) -> dict[str, Any]:
+    """Values for every required field that applies, filled in order (a full response)."""
+    from survey.questionnaire.routing import missing_required
+
+    q = questionnaire_of(round_)
+    values: dict[str, Any] = {}
+    for _ in range(len(q.fields)):
+        missing = missing_required(q, values)
+        if not missing:
+            return values
+        f = q.field(missing[0])
+        if f.codes:
+            values[f.id] = [f.codes[0].code] if f.type.value == "multiple" else f.codes[0].code
+        elif f.type.value == "number":
+            values[f.id] = "1"
+        elif f.type.value == "date":
+            values[f.id] = "2025-10-01"
+        else:
+            values[f.id] = "Text"
+    raise AssertionError("could not complete the questionnaire")

@@ -1,0 +1,164 @@
+"""Shared helpers for the deck tests (invented results, reading decks back, LibreOffice
+rendering), imported by the other test_pptx*, test_reflect* and test_render* modules."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pptx import Presentation
+
+from exports.pptx_deck import Conduct, DeckInput, FreeText, ThemeSummary
+from survey.aggregate import OrgInfo, ResponseData, RoundResults, aggregate
+from survey.demo_2024 import plausible_answers
+from survey.questionnaire import Questionnaire, load_questionnaire
+from survey.registry import load_registry
+from tests.helpers import QUESTIONNAIRES
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+EMU_PER_PT = 12700
+
+
+@cache
+def questionnaire(qid: str) -> Questionnaire:
+    return load_questionnaire(QUESTIONNAIRES / f"{qid}.yaml")
+
+
+@dataclass(frozen=True)
+class Invented:
+    q: Questionnaire
+    orgs: tuple[OrgInfo, ...]
+    responses: tuple[ResponseData, ...]
+    results: RoundResults
+
+
+@cache
+def invented(qid: str = "regioner-2025", seed: int = 7, missing: int = 0) -> Invented:
+    """Every organisation of the kind answers (``missing`` of them do not) with invented data."""
+    q = questionnaire(qid)
+    orgs = tuple(OrgInfo(o.code, o.name, o.kind, o.county, o.county_name)
+                 for o in load_registry() if o.kind == q.respondent_kind)
+    answers = plausible_answers(q, [o.code for o in orgs], seed=seed)
+    responses = tuple(ResponseData(o, "submitted", answers[o.code]) for o in orgs[missing:])
+    return Invented(q, orgs, responses, aggregate(q, responses, orgs))
+
+
+THEMES = (
+    ThemeSummary("Ledning och styrning", 5, (
+        "Ett förtydligande av regionens roll som huvudman och vårdgivare skulle möjliggöra bättre "
+        "uppföljningar och sammanställningar för det fortsatta förbättringsarbetet",
+        "Ledningsstrukturernas fokus på frågorna")),
+    ThemeSummary("Samverkan", 7, (
+        "Samverkan med kommunerna kan stärkas ytterligare i gemensamma riskområden så som t ex vårdens "
+        "övergångar, vårdrelaterade infektioner och trycksårsprevention",
+        "Samverkan kring avvikelshantering kan stärkas")),
+    ThemeSummary("Patienten som medskapare", 3, (
+        "Involvera patient/närstående i högre utsträckning i patientsäkerhetsarbete", "Patientdelaktighet")),
+    ThemeSummary("Uppföljning", 4, (
+        "Nationella indikatorer som går att följa upp på regionalnivå samt på förvaltningsnivå",
+        "Stöd från nationell nivå inom uppföljningsområdet inkl indikatorer och MJG är önskvärt")),
+    ThemeSummary("Adekvat kunskap och kompetens", 4, (
+        "Utbildningsprogram för chefer och medarbetare i sakområdet patientsäkerhet",
+        "Tillgång till utbildningar i patientsäkerhet till högre tjänstemän")),
+    ThemeSummary("Metoder och arbetssätt", 2, (
+        "Implementering av antibiotikasmarta arbetssätt i regionen",
+        "Framtagande av automatiserad journalgranskning att använda vid MJG")),
+)
+
+
+def deck_input(data: Invented, themes: tuple[ThemeSummary, ...] = THEMES) -> DeckInput:
+    return DeckInput(
+        data.q, data.results, Conduct(date(2025, 9, 23), date(2025, 10, 19), 7),
+        {"q22": FreeText("q22", data.results["q22"].answered, themes)},
+        {"q01": ("Regionen planerar och genomför systematiskt patientsäkerhetsarbete i enlighet med "
+                 "den nationella handlingsplanen.",)})
+
+
+def open_deck(blob: bytes) -> Any:
+    return Presentation(io.BytesIO(blob))
+
+
+def charts(prs: Any) -> Iterator[tuple[int, Any, Any]]:
+    """(slide number, slide, graphic frame) of every chart."""
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.has_chart:
+                yield number, slide, shape
+
+
+def shape_named(slide: Any, name: str) -> Any:
+    found = [shape for shape in slide.shapes if shape.name == name]
+    assert found, f"no shape {name} on slide"
+    return found[0]
+
+
+def require_soffice() -> str:
+    if SOFFICE is None:
+        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-impress poppler-utils"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return SOFFICE
+
+
+def render_pdf(blob: bytes, folder: Path) -> Path:
+    """The deck as PDF through LibreOffice (a private profile, so parallel runs do not clash)."""
+    soffice = require_soffice()
+    source = folder / "deck.pptx"
+    source.write_bytes(blob)
+    profile = folder / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
+    return folder / "deck.pdf"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def pdf_words(pdf: Path) -> list[tuple[float, float, list[Word]]]:
+    """Per page: its width, height (points) and words with their boxes (pdftotext -bbox)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = [Word(_unescape(m.group(5)), *(float(m.group(i)) for i in range(1, 5)))
+                 for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                      r'yMax="([\d.]+)">(.*?)</word>', page.group(3))]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def render_pngs(pdf: Path, folder: Path, dpi: int = 40) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "slide")], check=True,
+                   capture_output=True, timeout=180)
+    return sorted(folder.glob("slide-*.png"))
+
+
+def test_invented_answers_follow_the_routing() -> None:
+    """The helpers' invented data is a valid round: no answer off its route, every n consistent."""
+    from survey.questionnaire.routing import inapplicable_answered
+
+    data = invented()
+    assert all(not inapplicable_answered(data.q, r.answers) for r in data.responses)
+    assert data.results.submitted == data.results.population == 21
+    assert data.results["q01a"].applicable == sum(data.results["q01"].counts[c] for c in ("ja", "nej_beslut"))

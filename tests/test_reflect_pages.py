@@ -1,0 +1,127 @@
+"""The reflection pages through an organisation's link, and the staff pages for themes and publishing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pptx import Presentation
+
+from survey.demo_2024 import DEMO_REGION, ensure_demo_reflection
+from survey.demo_2025 import ensure_demo_2025
+from survey.extensions import db
+from survey.links import derive_token
+from survey.models import Round
+from survey.reflection import is_published, unpublish
+from survey.reflection_models import Quote, Theme
+from survey.rounds import active_link
+from tests.test_admin_support import (  # noqa: F401  (fixtures)
+    admin_client,
+    admin_user,
+    analyst_client,
+    analyst_user,
+    app,
+    client,
+    post,
+)
+
+TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def published(app: Flask) -> tuple[Round, str]:  # noqa: F811
+    """The demo's 2025 round, published with themes, and the 2024 round to compare with."""
+    round_ = ensure_demo_2025(db.session)
+    ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
+    db.session.commit()
+    member = next(m for m in round_.members if m.organisation.code == DEMO_REGION)
+    link = active_link(member)
+    assert link is not None
+    return round_, derive_token(app.config["SECRET_KEY"], link.nonce)
+
+
+def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+    _, token = published
+    page = client.get(f"/reflektion/{token}/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Region Kronoberg: era svar och alla regioners" in html
+    assert re.search(r"Ni svarade (Ja|Nej)\. \d+ av 21 regioner svarade (Ja|Nej)\.", html)
+    assert "Ert svar" in html and "Alla regioner (n = 21)" in html
+    assert "Kan inte jämföras med 2024: Frågans formulering har ändrats." in html  # q13
+    assert re.search(r"2024 svarade ni (Ja|Nej)\.", html)
+
+
+def test_before_publication_the_page_says_so(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+    round_, token = published
+    unpublish(db.session, round_)
+    db.session.commit()
+    page = client.get(f"/reflektion/{token}/")
+    assert "Resultaten är inte publicerade ännu" in page.get_data(as_text=True)
+    assert client.get(f"/reflektion/{token}/reflektion.pptx").status_code == 200  # the same page
+    assert client.get("/reflektion/" + "x" * 43 + "/").status_code == 404
+
+
+def _notes_form(client: FlaskClient, token: str) -> dict[str, str]:  # noqa: F811
+    html = client.get(f"/reflektion/{token}/anteckningar").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(version-[a-z0-9]+)" value="(\d+)"', html))
+    fields["csrf_token"] = TOKEN_FIELD.search(html).group(1)  # type: ignore[union-attr]
+    return fields
+
+
+def test_notes_are_saved_downloaded_and_never_silently_overwritten(app: Flask, published: tuple[Round, str]) -> None:  # noqa: F811
+    _, token = published
+    first, second = app.test_client(), app.test_client()
+    form_one, form_two = _notes_form(first, token), _notes_form(second, token)
+    saved = first.post(f"/reflektion/{token}/anteckningar", data={**form_one, "note-fraga1": "Vi följer planen."})
+    assert saved.status_code == 302
+    clash = second.post(f"/reflektion/{token}/anteckningar", data={**form_two, "note-fraga1": "Något annat."})
+    assert clash.status_code == 409
+    assert "Vi följer planen." in clash.get_data(as_text=True)
+    deck = first.get(f"/reflektion/{token}/reflektion.pptx")
+    assert deck.status_code == 200 and deck.mimetype.endswith("presentationml.presentation")
+    text = "\n".join(s.text_frame.text for slide in Presentation(io.BytesIO(deck.data)).slides
+                     for s in slide.shapes if s.has_text_frame)
+    assert "Vi följer planen." in text and "Region Kronoberg" in text
+    assert first.get(f"/reflektion/{token}/reflektion.xlsx").status_code == 200
+
+
+def test_staff_tag_quote_publish_and_download(admin_client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+    round_, _ = published
+    page = admin_client.get(f"/admin/teman/{round_.id}/")
+    assert page.status_code == 200 and "Patientdelaktighet" in page.get_data(as_text=True)
+    quote = db.session.scalars(db.select(Quote).where(Quote.round_id == round_.id)).first()
+    theme = db.session.scalars(db.select(Theme).where(Theme.round_id == round_.id, Theme.name == "Uppföljning")).one()
+    answer = post(admin_client, f"/admin/teman/{round_.id}/svar",
+                  {"response_id": quote.response_id, "answer_id": quote.answer_id,
+                   "theme": [str(theme.id)], "use_quote": "1", "quote": "Kortare citat",
+                   "quote_theme": str(theme.id)})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Quote, quote.id).text == "Kortare citat"
+    assert post(admin_client, f"/admin/teman/{round_.id}/publicering", {"action": "unpublish"}).status_code == 302
+    assert not is_published(db.session, db.session.get(Round, round_.id))
+    deck = admin_client.get(f"/admin/teman/{round_.id}/sammanstallning.pptx")
+    prs = Presentation(io.BytesIO(deck.data))
+    titles = [slide.shapes.title.text for slide in prs.slides if slide.shapes.title]
+    assert "19 regioner har en regionövergripande handlingsplan för patientsäkerhet för sin hälso- och " \
+           "sjukvårdsverksamhet" in titles
+    assert "I 12 av de 20 regioner som besvarade frågan var svaret «Politisk nivå»" in titles
+
+
+def test_analysts_may_tag_but_not_publish(analyst_client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+    round_, _ = published
+    assert analyst_client.get(f"/admin/teman/{round_.id}/").status_code == 200
+    refused = post(analyst_client, f"/admin/teman/{round_.id}/publicering", {"action": "unpublish"})
+    assert refused.status_code == 403
+
+
+def test_themes_pages_need_a_staff_login(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+    round_, _ = published
+    assert client.get(f"/admin/teman/{round_.id}/").status_code in (302, 401)
+    assert client.get(f"/admin/teman/{round_.id}/sammanstallning.pptx").status_code in (302, 401)
+
+

@@ -1,0 +1,157 @@
+"""The Excel answer file, read back with openpyxl as an analyst's Excel would open it."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from exports.xlsx import NOT_ASKED_MARK, build_answer_file
+from survey.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo
+from survey.questionnaire import load_questionnaire
+from tests.helpers import QUESTIONNAIRES
+
+Q = load_questionnaire(QUESTIONNAIRES / "kommuner-2025.yaml")
+ORGS = (OrgInfo("0114", "Upplands Väsby", "kommun", "01", "Stockholms län"),
+        OrgInfo("0115", "Vallentuna", "kommun", "01", "Stockholms län"),
+        OrgInfo("0117", "Österåker", "kommun", "01", "Stockholms län"),
+        OrgInfo("0120", "Värmdö", "kommun", "01", "Stockholms län"))
+MADE = datetime(2025, 10, 27, 8, 30, tzinfo=UTC)
+SUBMITTED = datetime(2025, 10, 1, 12, 15, tzinfo=UTC)
+HOSTILE = "=HYPERLINK(\"http://example.com\",\"klicka\")"
+
+
+def round_data(*responses: ResponseData) -> RoundData:
+    info = RoundInfo(7, "Kommuner 2025", date(2025, 9, 23), date(2025, 10, 19), "closed",
+                     (Extension("", date(2025, 10, 12), date(2025, 10, 19), "Förlängt för alla"),
+                      Extension("0117", date(2025, 10, 19), date(2025, 10, 24), "Sjukdom")))
+    return RoundData(info, Q, ORGS, responses)
+
+
+@pytest.fixture(scope="module")
+def workbook() -> Workbook:
+    data = round_data(
+        ResponseData(ORGS[0], "submitted", {"q01": "nej", "q02": "ja", "q02a": "ja", "q14": "ja",
+                                            "q22": HOSTILE, "q01_kommentar": "+46 8 123 45 67\nrad två"},
+                     SUBMITTED),
+        ResponseData(ORGS[1], "submitted", {"q01": "ja", "q01a": "politisk", "q22": "-1",
+                                            "q15": "ja", "q15b_6": "ja", "q15b_6_text": "@annat 😀"},
+                     SUBMITTED),
+        ResponseData(ORGS[2], "draft", {"q01": "ja"}),
+    )
+    return load_workbook(io.BytesIO(build_answer_file(data, MADE)))
+
+
+def column(sheet: object, answer_id: str, header_row: int = 1) -> int:
+    for cell in sheet[header_row]:  # type: ignore[index]
+        if cell.value == answer_id:
+            return int(cell.column)
+    raise KeyError(answer_id)
+
+
+def test_the_sheets_in_order(workbook: Workbook) -> None:
+    assert workbook.sheetnames == ["Svar", "Koder", "Kodbok", "Sammanställning", "Om enkäten"]
+
+
+def test_svar_has_labels_and_a_row_per_organisation(workbook: Workbook) -> None:
+    svar = workbook["Svar"]
+    assert [c.value for c in svar[2][:6]] == ["Organisationskod", "Organisation", "Typ", "Län",
+                                             "Status", "Inskickad (svensk tid)"]
+    assert svar.cell(2, column(svar, "q01")).value.startswith("1. Finns det en kommunövergripande")
+    assert svar.cell(2, column(svar, "q03_leg")).value.endswith("– Legitimerad hälso- och sjukvårdspersonal")
+    rows = {row[0].value: row for row in svar.iter_rows(min_row=3)}
+    assert list(rows) == ["0114", "0115", "0117", "0120"]
+    first = rows["0114"]
+    assert [c.value for c in first[:5]] == ["0114", "Upplands Väsby", "Kommun", "Stockholms län", "Inskickad"]
+    assert first[5].value == datetime(2025, 10, 1, 14, 15)  # Swedish summer time
+    assert first[5].number_format == "yyyy-mm-dd hh:mm"
+    assert first[column(svar, "q01") - 1].value == "Nej"
+    assert [c.value for c in rows["0117"][4:]] == ["Ej inskickad", None] + [None] * len(Q.fields)
+    assert rows["0120"][4].value == "Ej inskickad"
+
+
+def test_koder_is_machine_readable(workbook: Workbook) -> None:
+    koder = workbook["Koder"]
+    header = [c.value for c in koder[1]]
+    assert header == ["organisation", "name", "kind", "county", "status", "submitted_at"] + [f.id for f in Q.fields]
+    row = [c.value for c in koder[2]]
+    assert row[:6] == ["0114", "Upplands Väsby", "kommun", "01", "submitted", SUBMITTED.isoformat()]
+    assert row[header.index("q01")] == "nej" and row[header.index("q02a")] == "ja"
+    assert [c.value for c in koder[4]][4] == "not_submitted"
+
+
+def test_not_asked_and_unanswered_look_different(workbook: Workbook) -> None:
+    svar = workbook["Svar"]
+    not_asked = svar.cell(3, column(svar, "q01a"))  # q01 = nej: q01a is not asked
+    unanswered = svar.cell(3, column(svar, "q03_leg"))  # asked, left blank
+    assert not_asked.value == NOT_ASKED_MARK and unanswered.value is None
+    assert not_asked.fill.fgColor.rgb.endswith("D9D9D9")
+    assert unanswered.fill.fgColor.rgb.endswith("FFF2CC")
+    koder = workbook["Koder"]
+    assert koder.cell(2, column(koder, "q01a")).value == NOT_ASKED_MARK
+    legend = [row for row in workbook["Om enkäten"].iter_rows(values_only=True) if row[0] == NOT_ASKED_MARK]
+    assert legend and "ställdes inte" in legend[0][1]
+    assert any("Obesvarad" in str(row[1]) for row in workbook["Om enkäten"].iter_rows(values_only=True))
+
+
+def test_text_is_never_a_formula(workbook: Workbook) -> None:
+    for name in ("Svar", "Koder"):
+        sheet = workbook[name]
+        for answer_id, text in (("q22", HOSTILE), ("q01_kommentar", "+46 8 123 45 67\nrad två")):
+            cell = sheet.cell(3 if name == "Svar" else 2, column(sheet, answer_id))
+            assert (cell.value, cell.data_type) == (text, "s")
+        cell = sheet.cell(4 if name == "Svar" else 3, column(sheet, "q22"))
+        assert (cell.value, cell.data_type) == ("-1", "s")
+        cell = sheet.cell(4 if name == "Svar" else 3, column(sheet, "q15b_6_text"))
+        assert cell.value == "@annat 😀"
+
+
+def test_frozen_headers_filters_and_widths(workbook: Workbook) -> None:
+    svar, koder = workbook["Svar"], workbook["Koder"]
+    assert (svar.freeze_panes, koder.freeze_panes) == ("C3", "B2")
+    assert svar.auto_filter.ref.startswith("A2:") and koder.auto_filter.ref.startswith("A1:")
+    assert svar.column_dimensions["B"].width > svar.column_dimensions["A"].width
+    assert workbook["Kodbok"].auto_filter.ref and workbook["Sammanställning"].auto_filter.ref
+
+
+def test_the_code_book(workbook: Workbook) -> None:
+    rows = {row[0]: row for row in workbook["Kodbok"].iter_rows(min_row=2, values_only=True)}
+    assert list(rows) == [f.id for f in Q.fields]
+    assert rows["q03b_leg"][8] == "Ställs om q03a_leg = Ja"
+    assert rows["q17a"][8] == "Ställs om q17_1 eller q17_2 eller q17_3 = Ja"
+    assert rows["q01"][8] == "Alltid" and rows["q01"][5] == "Huvudfråga"
+    assert rows["q01a"][7].splitlines()[0] == "politisk = Politisk nivå"
+    assert rows["q15b_6_text"][8] == "Ställs om q15b_6 = Ja"
+
+
+def test_the_summary_uses_swedish_number_formats(workbook: Workbook) -> None:
+    sheet = workbook["Sammanställning"]
+    rows = [row for row in sheet.iter_rows(min_row=5) if row[0].value == "q01"]
+    assert [(r[4].value, r[5].value, r[7].value) for r in rows] == [("ja", 1, 2), ("nej_beslut", 0, 2), ("nej", 1, 2)]
+    assert rows[0][6].value == 0.5 and rows[0][6].number_format == "0.0 %"
+    assert rows[0][5].number_format == "#,##0"
+
+
+def test_about_the_survey(workbook: Workbook) -> None:
+    about = {row[0]: row[1] for row in workbook["Om enkäten"].iter_rows(values_only=True) if row[0]}
+    assert about["Enkät"] == "kommuner-2025" and about["Enkätversion (SHA-256)"] == Q.content_hash
+    assert about["Datainsamling"] == "2025-09-23 – 2025-10-19"
+    assert about["Förlängningar"].splitlines() == [
+        "Sista svarsdag för alla förlängd 7 dagar, från 2025-10-12 till 2025-10-19: Förlängt för alla",
+        "0117 Österåker förlängd 5 dagar, från 2025-10-19 till 2025-10-24: Sjukdom"]
+    assert (about["Population"], about["Inskickade svar"], about["Svarsfrekvens"]) == (4, 2, 0.5)
+    assert (about["Huvudfrågor"], about["Följdfrågor"], about["Svars-id (kolumner)"]) == (22, 31, 89)
+    assert about["Filen skapad (svensk tid)"] == datetime(2025, 10, 27, 9, 30)
+    assert about["Underlag"].startswith("Aktuella svar")
+
+
+def test_drafts_are_shown_only_when_asked() -> None:
+    data = round_data(ResponseData(ORGS[2], "reopened", {"q01": "ja", "q01a": "politisk"}))
+    koder = load_workbook(io.BytesIO(build_answer_file(data, MADE, include_drafts=True)))["Koder"]
+    row = [c.value for c in koder[4]]
+    assert row[4] == "draft" and "politisk" in row
+    svar = load_workbook(io.BytesIO(build_answer_file(data, MADE, include_drafts=True)))["Svar"]
+    assert svar.cell(5, 5).value == "Öppnad igen"
