@@ -45,6 +45,9 @@ def test_login_page_is_swedish_and_secure(client: FlaskClient) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["Cache-Control"] == "no-store"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers  # plain HTTP here
+    assert "max-age=" in client.get("/admin/logga-in", base_url="https://localhost").headers["Strict-Transport-Security"]
 
 
 def test_staff_pages_redirect_to_login_with_next(client: FlaskClient) -> None:

@@ -20,6 +20,11 @@ def _headers(response: Response) -> Response:
     # Respondent URLs carry the access token: never send it on as a referrer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        # Only over HTTPS (behind a proxy: ProxyFix sets the scheme): browsers ignore it on
+        # plain HTTP, and sending it from a development server would be misleading.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
     return response
