@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -176,6 +177,7 @@ def main(rounds: int = 300) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def wait_for(port: int) -> None:
