@@ -303,3 +303,24 @@ def test_answers_file_keeps_formulas_as_text(app: Flask, client: FlaskClient) ->
     texts = {cell.value: cell.data_type for cell in cells}
     assert texts[formula] == "s" and texts["+1 och -1 och @x"] == "s"
     assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_a_save_losing_a_race_keeps_everything_typed(app: Flask, client: FlaskClient,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two saves racing at the database: the loser gets its page back, nothing stored or lost."""
+    from survey.responses import ConcurrentSave
+    from survey.web.respond import section
+
+    invited = open_round(app)
+    identify(client, invited)
+    csrf, versions = section_form(client, invited, "handlingsplan")
+
+    def lose_the_race(*_args: object, **_kwargs: object) -> None:
+        raise ConcurrentSave("answers changed while saving")
+
+    monkeypatch.setattr(section, "save_posted", lose_the_race)
+    response = client.post(invited.url(path="/avsnitt/handlingsplan"), data={
+        "csrf_token": csrf, "action": "save", **versions, "q01": "ja", "q01_kommentar": "Viktig text"})
+    assert response.status_code == 409
+    assert "klicka Spara igen" in response.text and "Viktig text" in response.text
+    assert stored(invited) == {}

@@ -23,7 +23,7 @@ from survey.forms.post import FORM_KEYS, PostedSection, read_section
 from survey.forms.widgets import ConflictView, FormState
 from survey.questionnaire.model import Section
 from survey.questionnaire.routing import applicable_ids
-from survey.responses import ResponseLocked, SaveResult, save_answers
+from survey.responses import ConcurrentSave, ResponseLocked, SaveResult, save_answers
 from survey.values import Value, is_blank
 from survey.web.respond import bp
 from survey.web.respond.access import Window
@@ -67,6 +67,10 @@ def section(token: str, section_id: str) -> PageResult:
     return render_form(visit, found, compiled, state, person, notice=notice)
 
 
+RACE_MESSAGE = ("Någon annan sparade svar i samma stund. Inget av det du skrev har gått förlorat: "
+                "klicka Spara igen.")
+
+
 @bp.post("/<token>/avsnitt/<section_id>")
 def save_section(token: str, section_id: str) -> PageResult:
     visit = load_visit(token)
@@ -86,6 +90,9 @@ def save_section(token: str, section_id: str) -> PageResult:
     except ResponseLocked:
         db.session.rollback()
         return locked(visit)
+    except ConcurrentSave:
+        db.session.rollback()
+        return _show_posted(visit, found, compiled, posted, person, identity, RACE_MESSAGE, status=409)
     db.session.commit()
     if result.conflicts:
         return _show_conflicts(visit, found, compiled, posted, person, result)
@@ -110,6 +117,9 @@ def autosave(token: str, section_id: str) -> tuple[Any, int]:
     except ResponseLocked:
         db.session.rollback()
         return jsonify(error="locked", message="Svaren kan inte längre ändras."), 409
+    except ConcurrentSave:
+        db.session.rollback()
+        return jsonify(error="retry", message=RACE_MESSAGE), 409
     db.session.commit()
     visit.reload()
     versions = {aid: visit.rows[aid][1] for aid in result.saved}
