@@ -23,6 +23,7 @@ DEMO_ROUNDS = (
 def ensure_demo(session: Session, today: date) -> list[tuple[str, list[Link]]]:
     if find_staff(session, DEMO_ADMIN_EMAIL) is None:
         create_staff_user(session, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, "admin", "Demo-admin")
+    _demo_contacts(session)
     summary = []
     for questionnaire_id, kind, name in DEMO_ROUNDS:
         round_ = session.scalar(select(Round).where(Round.name == name))
@@ -37,6 +38,17 @@ def ensure_demo(session: Session, today: date) -> list[tuple[str, list[Link]]]:
     summary.append(_demo_reflection(session))
     session.flush()
     return summary
+
+
+def _demo_contacts(session: Session) -> None:
+    """Placeholder registrar addresses (example.se never delivers) so invitations can be tried."""
+    from survey.mail import contacts_by_org, save_contact
+    from survey.models import Organisation
+
+    known = contacts_by_org(session)
+    for org in session.scalars(select(Organisation)):
+        if org.id not in known:
+            save_contact(session, org, f"registrator.{org.code}@example.se", "", "", "demo")
 
 
 def _demo_2025(session: Session) -> tuple[str, list[Link]]:
