@@ -71,6 +71,7 @@ class FieldView:
     differs: bool  # the organisation's answer is not the one most others gave
     groups: tuple[Distribution, ...]
     last_year: str | None = None  # «2024 svarade ni Nej.» or why it cannot be compared
+    row_label: str | None = None  # the matrix row or staff group, where the answer id is a row
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def build_reflection(q: Questionnaire, results: RoundResults, org: OrgInfo, own:
                 None if is_blank(value) else " och ".join(f.label_of(str(v)) for v in
                                                          (value if isinstance(value, list) else [value])),
                 f.id in applicable, _summary(kind, f, result, value, f.id in applicable),
-                _differs(result, value), tuple(groups), _last_year(comparison, before, f)))
+                _differs(result, value), tuple(groups), _last_year(comparison, before, f),
+                f.label if f.row is not None else None))
         sections.append(SectionView(section.title, tuple(views)))
     return Reflection(org, q, tuple(sections), tuple(questions) or default_reflection_questions(q),
                       comparison.before_year if comparison else None)
