@@ -10,7 +10,6 @@ answers, except under CI, where that is a failure.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from survey.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
 from tests.helpers import QUESTIONNAIRES
 from tests.browser import browser, live_server, page  # noqa: F401  (one definition for all modules)
-from tests.pg import _admin_engine, _unreachable, admin_url
+from tests.pg import throwaway_database
 
 BACKENDS = [b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]
 TEST_SECRET = "test-secret-" + "x" * 32
@@ -52,20 +51,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
-    url = admin_url()
-    engine = _admin_engine(url)
-    name = f"survey_tmpl_{secrets.token_hex(5)}"
-    try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        engine.dispose()
-        _unreachable(url, error)
-    _seed(url.set(database=name).render_as_string(hide_password=False))
-    yield name
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    engine.dispose()
+    """A migrated, seeded database that each test's database is copied from."""
+    with throwaway_database("survey_tmpl") as url:
+        _seed(url)
+        yield sa.make_url(url).database or ""
 
 
 @pytest.fixture(params=BACKENDS)
@@ -75,18 +64,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    url = admin_url()
-    engine = _admin_engine(url)
-    name = f"survey_test_{secrets.token_hex(6)}"
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        engine.dispose()
+    with throwaway_database(template=request.getfixturevalue("postgres_template")) as url:
+        yield url
 
 
 def make_app(database_url: str, **overrides: Any) -> Flask:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import pytest
@@ -38,15 +39,17 @@ def _unreachable(url: sa.URL, error: Exception) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """Create an empty database with a random name, yield its URL, drop it afterwards."""
+@contextmanager
+def throwaway_database(prefix: str = "survey_test", template: str | None = None) -> Iterator[str]:
+    """Create a database with a random name (optionally from a template), yield its URL and
+    name, drop it afterwards. Skips (or fails under CI) when no server answers."""
     url = admin_url()
     engine = _admin_engine(url)
-    name = f"survey_test_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    clause = f' TEMPLATE "{template}"' if template else ""
     try:
         with engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
     except sa.exc.OperationalError as error:
         engine.dispose()
         _unreachable(url, error)
@@ -57,3 +60,10 @@ def postgres_url() -> Iterator[str]:
             # FORCE ends sessions a failed test may have leaked (PostgreSQL 13+).
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty throwaway database's URL."""
+    with throwaway_database() as url:
+        yield url
