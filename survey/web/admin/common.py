@@ -61,6 +61,10 @@ ACTION_LABELS = {
     "mail.invitation": "Inbjudningar skickades", "mail.reminder": "Påminnelser skickades",
     "mail.template": "Utskicksmallen ändrades", "contact.edit": "Kontaktuppgifter ändrades",
     "contact.import": "Kontaktuppgifter importerades",
+    "results.freeze": "Resultaten frystes", "results.lift": "Frysningen hävdes",
+    "answers.import": "Svar importerades",
+    "user.disable": "Användaren stängdes av", "user.enable": "Användaren aktiverades",
+    "user.password": "Lösenordet byttes", "user.role": "Rollen ändrades",
 }
 DETAIL_LABELS = {
     "reason": "skäl", "old": "från", "new": "till", "organisations": "organisationer",
