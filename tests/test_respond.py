@@ -237,6 +237,9 @@ def test_closed_round_refuses_saves(app: Flask, client: FlaskClient) -> None:
     response = client.post(invited.url(path="/avsnitt/ansvar"), data={"csrf_token": csrf, **versions, "q02": "ja"})
     assert response.status_code == 409 and "stängd" in response.text
     assert stored(invited) == {}
+    # What was typed as the round closed is shown back, so it can be copied, not lost.
+    assert "Det du skrev senast har inte sparats" in response.text
+    assert "<dd>Ja</dd>" in response.text
 
 
 def test_review_flags_missing_and_submit_is_guarded(app: Flask, client: FlaskClient) -> None:

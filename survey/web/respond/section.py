@@ -9,6 +9,7 @@ not written; the page shows both values and lets the person choose.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from survey.forms.display import display_value
 from survey.forms.page import CompiledSection, compiled_section, error_links
 from survey.forms.post import FORM_KEYS, PostedSection, read_section
 from survey.forms.widgets import ConflictView, FormState
-from survey.questionnaire.model import Section
+from survey.questionnaire.model import Field, Section
 from survey.questionnaire.routing import applicable_ids
 from survey.responses import ConcurrentSave, ResponseLocked, SaveResult, save_answers
 from survey.values import Value, is_blank
@@ -76,7 +77,7 @@ def save_section(token: str, section_id: str) -> PageResult:
     visit = load_visit(token)
     found, compiled = _section_or_404(visit, section_id)
     if not visit.editable:
-        return locked(visit)
+        return locked(visit, unsaved_from(visit, compiled.fields))
     posted = read_section(visit.q, compiled.fields, request.form, FORM_KEYS | IDENTITY_KEYS)
     person, identity = _person_for_post(visit, posted)
     if person is None or not posted.ok:
@@ -240,10 +241,23 @@ def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
     return section_summary(visit.q, section, visit.values)
 
 
-def locked(visit: Visit) -> PageResult:
+def locked(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> PageResult:
     if visit.window is not Window.OPEN:
-        return window_page(visit), 409
+        return window_page(visit, unsaved), 409
     return redirect(url_for("respond.receipt", token=visit.inv.token), code=303)
+
+
+def unsaved_from(visit: Visit, fields: Sequence[Field]) -> list[tuple[str, str]]:
+    """What a post to a closed form carried, shown back so the person can copy it: the round
+    closed while they typed, and nothing they typed should vanish without a trace."""
+    shown = []
+    for f in fields:
+        for raw in request.form.getlist(f.id):
+            text = raw.strip()
+            if text:
+                shown.append((f.label if f.role.value in ("comment", "specify") or f.row else
+                              visit.q.item(f.item_id).text, f.label_of(text) if f.codes else text))
+    return shown
 
 
 def expired_post(token: str, section_id: str, message: str) -> tuple[str, int]:

@@ -155,11 +155,13 @@ def load_visit(token: str) -> Visit:
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
 
-def window_page(visit: Visit) -> str:
-    """The page for a round that is not open (yet, or any more)."""
+def window_page(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> str:
+    """The page for a round that is not open (yet, or any more); ``unsaved``: what a post
+    that arrived after closing carried, shown so it can be copied."""
     template = ("respond/not_open.html" if visit.window is Window.NOT_YET_OPEN
                 else "respond/closed.html")
-    return render_template(template, visit=visit, inv=visit.inv, today=current_today())
+    return render_template(template, visit=visit, inv=visit.inv, today=current_today(),
+                           unsaved=unsaved or [])
 
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
