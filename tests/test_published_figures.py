@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from survey.demo_2025 import fictional_2025
 from survey.questionnaire import load_questionnaire
 from tests.helpers import QUESTIONNAIRES
 
-FIGURES_FILE = QUESTIONNAIRES.parent.parent / "shared" / "reference" / "published-figures-2025.json"
+# A copy of ../shared/reference/published-figures-2025.json (public figures of the 2025 deck).
+FIGURES_FILE = Path(__file__).resolve().parent / "data" / "published-figures-2025.json"
 PUBLISHED = json.loads(FIGURES_FILE.read_text(encoding="utf-8"))
 Q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
 OPTION_CODES = {"Politisk nivå": "politisk", "Högsta tjänstemannanivå": "hogsta_tjansteman"}
