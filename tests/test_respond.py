@@ -327,3 +327,24 @@ def test_a_save_losing_a_race_keeps_everything_typed(app: Flask, client: FlaskCl
     assert response.status_code == 409
     assert "klicka Spara igen" in response.text and "Viktig text" in response.text
     assert stored(invited) == {}
+
+
+def test_the_organisation_sees_that_staff_reopened_its_response(app: Flask, client: FlaskClient) -> None:
+    from survey.models import Organisation, Response
+    from survey.responses import reopen
+    from tests.respond_helpers import load_round
+
+    invited = open_round(app)
+    round_ = load_round(invited.round_id)
+    org = db.session.scalars(select(Organisation).where(Organisation.code == REGION)).one()
+    response = Response(round_id=round_.id, organisation_id=org.id, status="submitted",
+                        submitted_at=round_.created_at, submitted_by="Anna",
+                        questionnaire_hash=round_.questionnaire_version.content_hash)
+    db.session.add(response)
+    db.session.flush()
+    reopen(db.session, response, "admin@example.se", "Fel siffra i fråga 3")
+    db.session.commit()
+    identify(client, invited)
+    page = client.get(invited.url())
+    assert "har öppnat era inskickade svar igen" in page.text
+    assert "Skäl: Fel siffra i fråga 3" in page.text

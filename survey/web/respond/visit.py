@@ -72,6 +72,21 @@ class Visit:
     def editable(self) -> bool:
         return self.window is Window.OPEN and not self.submitted
 
+    def reopened_note(self) -> str | None:
+        """Why staff reopened a submitted response (shown to the organisation), if they did."""
+        if self.response is None or self.response.status != "reopened":
+            return None
+        from sqlalchemy import select
+
+        from survey.models import AnswerHistory
+
+        latest = db.session.scalar(
+            select(AnswerHistory.new_value)
+            .where(AnswerHistory.response_id == self.response.id, AnswerHistory.answer_id == "_status")
+            .order_by(AnswerHistory.id.desc()).limit(1))
+        text = str(latest or "")
+        return text.removeprefix("reopened:").strip() or "Inget skäl angavs."
+
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.q.sections if s.id == section_id), None)
 
