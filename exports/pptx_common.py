@@ -11,21 +11,25 @@ template's theme.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.enum.base import BaseXmlEnum
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.packuri import PackURI
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
+from pptx.text.text import TextFrame
 from pptx.util import Cm, Emu, Pt
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "socialstyrelsen.pptx"
@@ -144,38 +148,77 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def _bullet(paragraph: object, level: int) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
-    p_pr.set("marL", str(_indent(level)))
-    p_pr.set("indent", str(-Cm(0.45)))
-    for old in p_pr.findall(qn("a:buNone")):
-        p_pr.remove(old)
-    bullet = etree.SubElement(p_pr, qn("a:buChar"))
-    bullet.set("char", "•" if level == 1 else "–")
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
+_BULLET_INDENT = str(-Cm(0.45))
+_AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
 
 
-def fill_text(frame: object, paras: Sequence[Para], size: float, colour: MSO_THEME_COLOR | None = None,
+def _xml(member: BaseXmlEnum) -> str:
+    """The value an enum member is written as in the XML (every member used here has one)."""
+    assert member.xml_value is not None
+    return member.xml_value
+
+
+def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
+         before: etree._Element | None = None) -> etree._Element:
+    """A new child of ``parent``: appended, or placed just before its child ``before``."""
+    element = parent.makeelement(tag, attrs or {})
+    if before is None:
+        parent.append(element)
+    else:
+        before.addprevious(element)
+    return element
+
+
+def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_COLOR | None,
+               align: PP_ALIGN | None) -> None:
+    """Append one ``a:p`` to ``body``: the XML python-pptx's paragraph and run setters write."""
+    own = size * para.scale
+    paragraph = _add(body, f"{_A}p")
+    props = _add(paragraph, f"{_A}pPr")
+    if para.level:
+        props.set("marL", str(_indent(para.level)))
+        props.set("indent", _BULLET_INDENT)
+    if align is not None:
+        props.set("algn", _xml(align))
+    _add(_add(props, f"{_A}lnSpc"), f"{_A}spcPct", {"val": str(round(LINE_SPACING * 100000))})
+    _add(_add(props, f"{_A}spcAft"), f"{_A}spcPts", {"val": str(Pt(own * 0.35).centipoints)})
+    if para.level:
+        _add(props, f"{_A}buChar", {"char": "•" if para.level == 1 else "–"})
+    run = _add(paragraph, f"{_A}r")
+    run_props = _add(run, f"{_A}rPr", {"sz": str(Pt(own).centipoints), "b": "1" if para.bold else "0",
+                                       "i": "1" if para.italic else "0"})
+    if colour is not None:
+        _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
+    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", para.text)
+
+
+def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_THEME_COLOR | None = None,
               align: PP_ALIGN | None = None, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP) -> None:
-    """Write paragraphs into a text frame at a fixed size; never let the renderer resize."""
-    frame.word_wrap = True  # type: ignore[attr-defined]
-    frame.auto_size = MSO_AUTO_SIZE.NONE  # type: ignore[attr-defined]
-    frame.vertical_anchor = anchor  # type: ignore[attr-defined]
-    frame.clear()  # type: ignore[attr-defined]
-    for index, para in enumerate(paras):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()  # type: ignore[attr-defined]
-        if para.level:
-            _bullet(paragraph, para.level)
-        if align is not None:
-            paragraph.alignment = align
-        paragraph.line_spacing = LINE_SPACING
-        paragraph.space_after = Pt(size * para.scale * 0.35)
-        run = paragraph.add_run()
-        run.text = para.text
-        run.font.size = Pt(size * para.scale)
-        run.font.bold = para.bold
-        run.font.italic = para.italic
-        if colour is not None:
-            run.font.color.theme_color = colour
+    """Write paragraphs into a text frame at a fixed size; never let the renderer resize.
+
+    The frame's properties and paragraphs are written as XML directly: python-pptx's setters
+    find each new child's place in the schema with an XPath query, which made text the
+    builder's largest cost. The XML is the same.
+    """
+    body = frame._txBody  # the a:txBody (or p:txBody) element
+    props = body.find(f"{_A}bodyPr")
+    props.set("wrap", "square")  # word_wrap = True
+    props.set("anchor", _xml(anchor))
+    for old in [child for child in props if child.tag in _AUTOFIT]:
+        props.remove(old)
+    fixed = props.makeelement(f"{_A}noAutofit", {})  # auto_size = MSO_AUTO_SIZE.NONE
+    warp = props.find(f"{_A}prstTxWarp")  # the only child the schema puts before it
+    if warp is None:
+        props.insert(0, fixed)
+    else:
+        warp.addnext(fixed)
+    for old in body.findall(f"{_A}p"):
+        body.remove(old)
+    for para in paras:
+        _paragraph(body, para, size, colour, align)
 
 
 def text_box(slide: Slide, box: tuple[int, int, int, int], paras: Sequence[Para], largest: float,
@@ -265,56 +308,89 @@ class Bars:
     highlight: tuple[int, ...] = ()  # categories to mark (an organisation's own answer)
 
 
+SERIES_COLOURS = (MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_3, MSO_THEME_COLOR.ACCENT_4)
+# Data labels: the values only, as python-pptx's ``has_data_labels`` writes them.
+_LABEL_FLAGS = (("showLegendKey", "0"), ("showVal", "1"), ("showCatName", "0"), ("showSerName", "0"),
+                ("showPercent", "0"), ("showBubbleSize", "0"), ("showLeaderLines", "1"))
+
+
 def bar_chart(slide: Slide, box: tuple[int, int, int, int], bars: Bars, font: float = 12,
-              name: str | None = None) -> object:
+              name: str | None = None) -> GraphicFrame:
     """A native horizontal bar chart with the values as data labels."""
     data = CategoryChartData(number_format=bars.number_format)
     data.categories = bars.categories
     for series_name, values in bars.series:
         data.add_series(series_name, values)
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data)
+    # python-pptx annotates add_chart as returning the chart; it returns the graphic frame.
+    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data))
     if name:
         frame.name = name
-    chart = frame.chart
-    chart.font.size = Pt(font)
-    chart.has_title = False
-    chart.has_legend = len(bars.series) > 1
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-    plot = chart.plots[0]
-    plot.gap_width = 50
-    plot.overlap = -10 if len(bars.series) > 1 else 0
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = bars.number_format
-    labels.number_format_is_linked = False
-    labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    labels.font.size = Pt(font)
-    _style_axes(chart, bars)
-    for index, series in enumerate(plot.series):
-        series.format.fill.solid()
-        series.format.fill.fore_color.theme_color = (MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_3,
-                                                     MSO_THEME_COLOR.ACCENT_4)[index % 3]
-        for marked in bars.highlight if index == 0 else ():
-            point = series.points[marked]
-            point.format.fill.solid()
-            point.format.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_2
+    _style_chart(frame.chart_part._element, bars, font)  # the part's c:chartSpace
     return frame
 
 
-def _style_axes(chart: object, bars: Bars) -> None:
-    category = chart.category_axis  # type: ignore[attr-defined]
-    category.reverse_order = True  # first category on top, as read
-    category.has_major_gridlines = False
-    category.format.line.fill.background()
-    value = chart.value_axis  # type: ignore[attr-defined]
-    value.visible = False
-    value.has_major_gridlines = False
-    value.minimum_scale = 0
+def _solid_fill(parent: etree._Element, colour: MSO_THEME_COLOR, before: etree._Element | None) -> None:
+    fill = _add(_add(parent, f"{_C}spPr", before=before), f"{_A}solidFill")
+    _add(fill, f"{_A}schemeClr", {"val": _xml(colour)})
+
+
+def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
+    """Style the chart python-pptx generated for ``BAR_CLUSTERED``, editing its XML directly.
+
+    The result is what the python-pptx chart API writes (no title, legend at the bottom for
+    several series, value labels outside the bars, theme colours, the category axis reversed
+    and the value axis hidden from 0 to ``maximum`` × 1.15); through that API every property
+    is a separate XPath lookup and schema-ordered insert, which cost half as much again as
+    making the chart. The elements are placed relative to python-pptx's fixed chart template;
+    should an upgrade change it, the lookups below find nothing and fail loudly.
+    """
+    size = str(Pt(font).centipoints)
+    chart = space.find(f"{_C}chart")
+    chart.find(f"{_C}autoTitleDeleted").set("val", "1")
+    space.find(f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr").set("sz", size)
+    several = len(bars.series) > 1
+    if several:
+        legend = _add(chart, f"{_C}legend", before=chart.find(f"{_C}dispBlanksAs"))
+        _add(legend, f"{_C}legendPos", {"val": _xml(XL_LEGEND_POSITION.BOTTOM)})
+        _add(legend, f"{_C}overlay", {"val": "0"})
+    plot_area = chart.find(f"{_C}plotArea")
+    bar = plot_area.find(f"{_C}barChart")
+    for index, series in enumerate(bar.iterfind(f"{_C}ser")):
+        points = series.find(f"{_C}cat")
+        _solid_fill(series, SERIES_COLOURS[index % 3], before=points)
+        for marked in dict.fromkeys(bars.highlight) if index == 0 else ():
+            point = _add(series, f"{_C}dPt", before=points)
+            _add(point, f"{_C}idx", {"val": str(marked)})
+            _solid_fill(point, MSO_THEME_COLOR.ACCENT_2, before=None)
+    first_axis = bar.find(f"{_C}axId")
+    labels = _add(bar, f"{_C}dLbls", before=first_axis)
+    _add(labels, f"{_C}numFmt", {"formatCode": bars.number_format, "sourceLinked": "0"})
+    label_text = _add(labels, f"{_C}txPr")
+    _add(label_text, f"{_A}bodyPr")
+    _add(label_text, f"{_A}lstStyle")
+    _add(_add(_add(label_text, f"{_A}p"), f"{_A}pPr"), f"{_A}defRPr", {"sz": size})
+    _add(labels, f"{_C}dLblPos", {"val": _xml(XL_LABEL_POSITION.OUTSIDE_END)})
+    for flag, value in _LABEL_FLAGS:
+        _add(labels, f"{_C}{flag}", {"val": value})
+    _add(bar, f"{_C}gapWidth", {"val": "50"}, before=first_axis)
+    if several:
+        _add(bar, f"{_C}overlap", {"val": "-10"}, before=first_axis)
+    _style_axes(plot_area, bars)
+
+
+def _style_axes(plot_area: etree._Element, bars: Bars) -> None:
+    category = plot_area.find(f"{_C}catAx")
+    category.find(f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
+    line = _add(_add(category, f"{_C}spPr", before=category.find(f"{_C}crossAx")), f"{_A}ln")
+    _add(line, f"{_A}noFill")
+    value = plot_area.find(f"{_C}valAx")
+    del value.find(f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
+    value.remove(value.find(f"{_C}majorGridlines"))
+    scaling = value.find(f"{_C}scaling")
     if bars.maximum:
         # Room for the data label beside the longest bar.
-        value.maximum_scale = bars.maximum * 1.15
+        _add(scaling, f"{_C}max", {"val": str(float(bars.maximum * 1.15))})
+    _add(scaling, f"{_C}min", {"val": "0.0"})
 
 
 def table(slide: Slide, box: tuple[int, int, int, int], header: Sequence[str],
