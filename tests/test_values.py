@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def test_swedish_numbers(text: str, expected: Decimal) -> None:
 
 @pytest.mark.parametrize("text", ["12,5,1", "1.234,5", "abc", "", "1e5", "12,"])
 def test_malformed_numbers(text: str) -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidOperation):
         parse_swedish_number(text)
 
 
