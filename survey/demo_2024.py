@@ -80,16 +80,7 @@ def plausible_answers(q: Questionnaire, codes: Sequence[str], seed: int = 2024,
     rng = random.Random(seed)
     answers: dict[str, dict[str, Value]] = {}
     for code in codes:
-        given: dict[str, Value] = {}
-        applicable: set[str] = set()
-        for f in q.fields:
-            if not routing.is_applicable(f, applicable, given):
-                continue
-            applicable.add(f.id)
-            value = _value(f, rng, base)
-            if value is not None:
-                given[f.id] = value
-        answers[code] = given
+        answers[code] = routing.route(q, lambda f: _value(f, rng, base))[1]
     return answers
 
 
@@ -109,22 +100,17 @@ def _value(f: Any, rng: random.Random, base: float) -> Value:
 def earlier_answers(q: Questionnaire, later: dict[str, Value], rng: random.Random,
                     setback: float = 0.15) -> dict[str, Value]:
     """A plausible year-earlier response: the later answers, with some «ja» still «nej»."""
-    given: dict[str, Value] = {}
-    applicable: set[str] = set()
-    for f in q.fields:
-        if not routing.is_applicable(f, applicable, given):
-            continue
-        applicable.add(f.id)
+    def choose(f: Any) -> Value:
         value = later.get(f.id)
         if isinstance(value, str) and f.codes and value not in f.code_set:
-            value = _value(f, rng, 0.6)
-        elif value is None or (f.type is ItemType.TEXT and f.role is Role.MAIN):
-            value = _value(f, rng, 0.6)
-        elif value == "ja" and rng.random() < setback:
-            value = "nej"
-        if value is not None:
-            given[f.id] = value
-    return given
+            return _value(f, rng, 0.6)
+        if value is None or (f.type is ItemType.TEXT and f.role is Role.MAIN):
+            return _value(f, rng, 0.6)
+        if value == "ja" and rng.random() < setback:
+            return "nej"
+        return value
+
+    return routing.route(q, choose)[1]
 
 
 def answers_document(q: Questionnaire, answers: dict[str, dict[str, Value]]) -> dict[str, Any]:

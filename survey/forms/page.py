@@ -17,7 +17,7 @@ from markupsafe import Markup
 from survey.forms.widgets import Context, Emitter, FormState, Part, anchor, layout_item
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, Questionnaire, Section
-from survey.questionnaire.routing import applicable_ids, is_applicable
+from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.serialize import routing_entry
 
 
@@ -36,15 +36,7 @@ class CompiledSection:
     def applicable(self, q: Questionnaire, values: Mapping[str, object]) -> set[str]:
         """``applicable_ids`` up to this section's last field: later fields cannot matter,
         because conditions only look backwards (same evaluator, fewer fields)."""
-        applicable: set[str] = set()
-        effective: dict[str, object] = {}
-        for f in q.fields[:self.end]:
-            if is_applicable(f, applicable, effective):  # type: ignore[arg-type]
-                applicable.add(f.id)
-                value = values.get(f.id)
-                if value not in (None, "", []):
-                    effective[f.id] = value
-        return applicable
+        return applicable_ids(q, values, q.fields[:self.end])  # type: ignore[arg-type]
 
     def external_attr(self, q: Questionnaire, values: Mapping[str, object],
                       applicable: set[str] | None = None) -> str:

@@ -8,7 +8,7 @@ not counted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, Questionnaire
@@ -20,17 +20,26 @@ def _has_value(value: cond.Value) -> bool:
     return value not in (None, "", [])
 
 
-def applicable_ids(q: Questionnaire, answers: Answers) -> set[str]:
-    """Answer ids whose routing holds. One pass suffices: conditions only look backwards."""
+def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
+          fields: Sequence[Field] | None = None) -> tuple[set[str], dict[str, cond.Value]]:
+    """The one routing walk, in questionnaire order: a field applies when its gate applies and
+    its condition holds on the answers so far; ``choose`` gives each applicable field's answer
+    (a stored one, or an invented one for demo data). One pass suffices: conditions only look
+    backwards. Returns the applicable ids and the effective (applicable, non-blank) answers."""
     applicable: set[str] = set()
     effective: dict[str, cond.Value] = {}
-    for f in q.fields:
+    for f in q.fields if fields is None else fields:
         if is_applicable(f, applicable, effective):
             applicable.add(f.id)
-            value = answers.get(f.id)
+            value = choose(f)
             if _has_value(value):
                 effective[f.id] = value
-    return applicable
+    return applicable, effective
+
+
+def applicable_ids(q: Questionnaire, answers: Answers, fields: Sequence[Field] | None = None) -> set[str]:
+    """Answer ids whose routing holds (among ``fields``, by default all of them)."""
+    return route(q, lambda f: answers.get(f.id), fields)[0]
 
 
 def is_applicable(f: Field, applicable: set[str], effective: Mapping[str, cond.Value]) -> bool:
