@@ -317,23 +317,21 @@ def _user_commands(users_group: click.Group) -> None:
     @actor_option
     def users_disable(email: str, actor: str | None) -> None:
         """Disable an account and end its sessions at once."""
-        from survey.extensions import db
-        from survey.staff import set_active
-
-        u = user(email)
-        _commit_or_fail(lambda: set_active(db.session, u, False, _actor(actor)))
-        click.echo(f"{u.email} är avstängd")
+        set_active_from_cli(email, False, actor)
 
     @users_group.command("enable")
     @click.argument("email")
     @actor_option
     def users_enable(email: str, actor: str | None) -> None:
+        set_active_from_cli(email, True, actor)
+
+    def set_active_from_cli(email: str, active: bool, actor: str | None) -> None:
         from survey.extensions import db
         from survey.staff import set_active
 
         u = user(email)
-        _commit_or_fail(lambda: set_active(db.session, u, True, _actor(actor)))
-        click.echo(f"{u.email} är aktiv")
+        _commit_or_fail(lambda: set_active(db.session, u, active, _actor(actor)))
+        click.echo(f"{u.email} är {'aktiv' if active else 'avstängd'}")
 
     @users_group.command("role")
     @click.argument("email")
