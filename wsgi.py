@@ -1,5 +1,5 @@
 """WSGI entry point for gunicorn: ``gunicorn -w 4 wsgi:app``."""
 
-from survey.app import create_app
+from survey.web.app import create_app
 
 app = create_app()

@@ -23,10 +23,11 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Cm, Pt
 
-from exports.pptx_deck import Conduct, DeckInput, build_national_deck
-from survey.aggregate import OrgInfo, ResponseData, aggregate
+from exports.pptx_deck import build_national_deck
+from survey.aggregation.aggregate import OrgInfo, ResponseData, aggregate
 from survey.questionnaire import load_questionnaire
 from survey.registry import load_registry
+from survey.reports.deck import Conduct, DeckInput
 
 ROOT = Path(__file__).resolve().parent.parent
 ChartSpec = tuple[str, tuple[str, ...], tuple[tuple[str, tuple[float, ...]], ...]]
@@ -35,10 +36,10 @@ ChartSpec = tuple[str, tuple[str, ...], tuple[tuple[str, tuple[float, ...]], ...
 def deck_input() -> DeckInput:
     from datetime import date
 
-    q = load_questionnaire(ROOT / "questionnaires" / "regioner-2025.yaml")
+    q = load_questionnaire(ROOT / "survey" / "questionnaires" / "regioner-2025.yaml")
     orgs = [OrgInfo(o.code, o.name, o.kind, o.county, o.county_name) for o in load_registry() if o.kind == "region"]
     by_code = {o.code: o for o in orgs}
-    document = json.loads((ROOT / "questionnaires" / "demo" / "regioner-2025-svar.json").read_text("utf-8"))
+    document = json.loads((ROOT / "survey" / "demo" / "data" / "regioner-2025-svar.json").read_text("utf-8"))
     responses = [ResponseData(by_code[r["organisation"]], r["status"], r["answers"]) for r in document["responses"]]
     return DeckInput(q, aggregate(q, responses, orgs), Conduct(date(2025, 9, 23), date(2025, 10, 19), 7))
 

@@ -126,11 +126,11 @@ def prepare(env: dict[str, str]) -> tuple[str, int, int]:
         upgrade(app.config["SQLALCHEMY_DATABASE_URI"])
         with app.app_context():
             sync_registry(db.session)
-            sync_questionnaires(db.session, Path("questionnaires"))
+            sync_questionnaires(db.session, Path("survey/questionnaires"))
             today = date.today()
             round_ = create_round(db.session, latest_version(db.session, "regioner-2025"),
                                   organisations_for(db.session, "01,03"), today - timedelta(days=1),
-                                  today + timedelta(days=30), "Bench")
+                                  today + timedelta(days=30), "Bench", secret=app.config["SECRET_KEY"])
             round_.state = "open"
             for member in round_.members:
                 db.session.add(Response(round_id=round_.id, organisation_id=member.organisation_id,

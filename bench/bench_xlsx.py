@@ -39,13 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey.aggregate import (  # noqa: E402
-    OrgInfo,
-    ResponseData,
-    RoundInfo,
-    RoundResults,
-    aggregate,
-)
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults, aggregate
 from survey.questionnaire import Questionnaire, load_questionnaire  # noqa: E402
 from survey.questionnaire.routing import applicable_ids, effective_answers  # noqa: E402
 
@@ -55,7 +49,7 @@ TEXTS = ["=1+1", "Samverkan med kommunerna kan stärkas.", "rad ett\nrad två", 
 
 
 def questionnaire() -> Questionnaire:
-    return load_questionnaire(ROOT / "questionnaires" / "regioner-2025.yaml")
+    return load_questionnaire(ROOT / "survey" / "questionnaires" / "regioner-2025.yaml")
 
 
 def pool(q: Questionnaire) -> list[dict[str, object]]:

@@ -10,13 +10,11 @@ number comes from ``RoundResults``; the wording follows the respondent kind's te
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 
 from pptx.util import Cm
 
-from exports import pptx_headlines as hl
 from exports.pptx_charts import Panel, place_panels
 from exports.pptx_common import (
     BODY_BOTTOM,
@@ -32,8 +30,10 @@ from exports.pptx_common import (
     text_box,
 )
 from exports.pptx_plan import Plan, question_slides, render
-from survey.aggregate import RoundResults
+from survey.aggregation.aggregate import RoundResults
 from survey.questionnaire.model import Item, ItemType, Questionnaire, Role
+from survey.reports import headlines as hl
+from survey.reports.deck import DeckInput, FreeText, ReflectionQuestion, ThemeSummary, default_reflection_questions
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
           "oktober", "november", "december")
@@ -45,62 +45,6 @@ PURPOSE = ("Att genom årlig uppföljning få en bild av hur regioner och kommun
            "Att ge underlag för det fortsatta nationella arbetet att stödja regioners och kommuners "
            "systematiska patientsäkerhetsarbete")
 QUOTE_LIMIT = 220
-
-
-@dataclass(frozen=True)
-class ThemeSummary:
-    """A theme of one free-text question: how many answers carry it, the quotes chosen for it."""
-
-    name: str
-    count: int
-    quotes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FreeText:
-    answer_id: str
-    answered: int  # organisations that wrote something
-    themes: tuple[ThemeSummary, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReflectionQuestion:
-    stem: str
-    items: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Conduct:
-    """How the round was run («Genomförande av enkäten»)."""
-
-    opens_on: date
-    closes_on: date
-    extension_days: int = 0
-    distribution: str | None = None
-    contact: str = "patientsakerhet@socialstyrelsen.se"
-
-
-@dataclass(frozen=True)
-class DeckInput:
-    questionnaire: Questionnaire
-    results: RoundResults
-    conduct: Conduct
-    free_text: Mapping[str, FreeText] = field(default_factory=dict)  # by answer id
-    footnotes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # item id → quotes
-    reflection_questions: tuple[ReflectionQuestion, ...] = ()
-
-
-def default_reflection_questions(q: Questionnaire) -> tuple[ReflectionQuestion, ...]:
-    """The 2025 deck's questions, in the respondent kind's words («i vår region/kommun»)."""
-    one = hl.Kind.of(q).one
-    return (
-        ReflectionQuestion(f"Hur arbetar vår {one}", (
-            "med den nationella handlingsplanen för ökad patientsäkerhet?",
-            "med patienten som medskapare i det systematiska patientsäkerhetsarbetet?",
-            "med att ha patientsäkerhetsperspektivet i våra rutiner och ledningssystem?")),
-        ReflectionQuestion("Vad behöver vi göra för att stärka förutsättningarna för "
-                           f"patientsäkerhetsarbetet i vår {one}?"),
-    )
 
 
 def swedish_date(day: date, with_year: bool = True) -> str:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 from pptx.util import Cm
 
-from exports import pptx_headlines as hl
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
 from exports.pptx_common import BODY_TOP, MARGIN, SLIDE_W, Bars, Deck, Para, table, table_font_size, text_box
-from survey.aggregate import ItemResult, RoundResults, routing_table
+from survey.aggregation.aggregate import ItemResult, RoundResults, routing_table
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
-from survey.values import Value, format_swedish_number
+from survey.questionnaire.values import Value, format_swedish_number
+from survey.reports import headlines as hl
 
 NOT_ASKED = "Fråga ställdes inte"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from exports.pptx_common import Deck, Para, shorten
 from exports.pptx_deck import _bullets, deck_title
-from exports.pptx_headlines import Kind
 from exports.pptx_plan import Plan, question_slides, render
-from survey.aggregate import RoundResults
-from survey.reflection import Reflection, free_text_answers, question_keys
-from survey.values import Value
+from survey.aggregation.aggregate import RoundResults
+from survey.questionnaire.values import Value
+from survey.reports.headlines import Kind
+from survey.reports.reflection import Reflection, free_text_answers, question_keys
 
 NOTE_LIMIT_ON_SLIDE = 900
 

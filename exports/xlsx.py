@@ -41,7 +41,7 @@ from exports.xlsx_common import (
     safe_text,
 )
 from exports.xlsx_sheets import write_about, write_codebook, write_summary
-from survey.aggregate import OrgInfo, ResponseData, RoundData
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundData
 from survey.questionnaire.model import ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
 

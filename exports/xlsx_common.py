@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from survey.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults
 from survey.questionnaire.model import Field, Questionnaire, Role
 
 NOT_ASKED_MARK = "–"

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 import xlsxwriter
 
-from exports.pptx_headlines import Kind
 from exports.xlsx_common import WORKBOOK_OPTIONS, Formats, safe_text
-from survey.reflection import Reflection, question_keys
+from survey.reports.headlines import Kind
+from survey.reports.reflection import Reflection, question_keys
 
 
 def build_reflection_xlsx(reflection: Reflection, notes: Mapping[str, str]) -> bytes:

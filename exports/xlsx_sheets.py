@@ -16,7 +16,7 @@ from exports.xlsx_common import (
     local_naive,
     safe_text,
 )
-from survey.aggregate import ItemResult
+from survey.aggregation.aggregate import ItemResult
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 

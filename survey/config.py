@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Everything the engine reads at run time ships inside the package, so an installed wheel works
+# outside the repository: the definitions, the registry, templates, static files and migrations.
+PACKAGE_DIR = Path(str(resources.files("survey")))
+QUESTIONNAIRE_DIR = PACKAGE_DIR / "questionnaires"
 DEV_SECRET = "dev-only-secret-not-for-production"
 
 
@@ -37,7 +41,7 @@ def defaults(instance_path: str) -> dict[str, object]:
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+        "QUESTIONNAIRE_DIR": str(QUESTIONNAIRE_DIR),
         "BASE_URL": os.environ.get("SURVEY_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

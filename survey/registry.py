@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "questionnaires" / "organisations"
+DEFAULT_FOLDER = Path(__file__).resolve().parent / "questionnaires" / "organisations"
 
 REGION, KOMMUN = "region", "kommun"
 

@@ -21,20 +21,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from survey.aggregate import (
-    Extension,
-    OrgInfo,
-    ResponseData,
-    RoundData,
-    RoundInfo,
-    RoundResults,
-    aggregate,
-)
-from survey.models import Answer, Response, Round, RoundOrganisation, utcnow
+from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo, RoundResults, aggregate
+from survey.db import Answer, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
 from survey.questionnaire.routing import effective_answers
-from survey.results_models import ResultSnapshot
-from survey.rounds import questionnaire_of
-from survey.values import is_blank
+from survey.questionnaire.values import is_blank
+from survey.rounds.lifecycle import questionnaire_of
 
 SNAPSHOT_FORMAT = 1
 
@@ -110,7 +101,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _extensions(session: Session, round_: Round) -> list[Extension]:
     """The round's own extensions (from the audit log) and each member's own deadline."""
-    from survey.staff_models import AuditEvent
+    from survey.db import AuditEvent
 
     found = []
     events = session.scalars(select(AuditEvent).where(AuditEvent.round_id == round_.id,
@@ -263,6 +254,6 @@ def lift_freeze(session: Session, round_: Round, actor: str, reason: str,
 
 def _audit(session: Session, actor: str, action: str, round_: Round, **details: Any) -> None:
     """Record in the staff audit log, beside the round's other events."""
-    from survey.staff import record
+    from survey.staff.audit import record
 
     record(session, actor, action, round_, **details)

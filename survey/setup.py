@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import Organisation, QuestionnaireVersion
+from survey.db import Organisation, QuestionnaireVersion
 from survey.questionnaire import Questionnaire, load_folder
 from survey.questionnaire.serialize import normalised
 from survey.registry import load_registry

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports.pptx_deck import Conduct, DeckInput, FreeText, ThemeSummary
-from exports.pptx_headlines import Kind
-from survey.aggregate import RoundData
-from survey.models import Organisation, Response, Round
+from survey.aggregation.aggregate import RoundData
+from survey.db import Organisation, Quote, Response, Round, Theme, ThemeAssignment
+from survey.errors import Refused
 from survey.questionnaire.model import ItemType, Questionnaire, Role
-from survey.reflection_models import Quote, Theme, ThemeAssignment
+from survey.reports.deck import Conduct, DeckInput, FreeText, ThemeSummary
+from survey.reports.headlines import Kind
 from survey.results import round_data
 
 DEFAULT_THEMES = ("Ledning och styrning", "Samverkan", "Patienten som medskapare", "Uppföljning",
@@ -29,7 +29,7 @@ DEFAULT_THEMES = ("Ledning och styrning", "Samverkan", "Patienten som medskapare
 NAME_LIMIT = 120
 
 
-class ThemeError(ValueError):
+class ThemeError(Refused):
     """A change staff asked for that cannot be made; the message is shown to them."""
 
 

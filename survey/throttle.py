@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from survey.models import ThrottleEvent, utcnow
+from survey.db import ThrottleEvent, utcnow
 
 
 def allow(session: Session, key: str, limit: int, window_seconds: int, now: datetime | None = None) -> bool:

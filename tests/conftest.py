@@ -20,12 +20,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from survey.app import create_app
-from survey.extensions import db
-from survey.migrate import upgrade
+from survey.db.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
-from tests.helpers import QUESTIONNAIRES
+from survey.web.app import create_app
+from survey.web.extensions import db
 from tests.browser import browser, live_server, page  # noqa: F401  (one definition for all modules)
+from tests.helpers import QUESTIONNAIRES
 from tests.pg import throwaway_database
 
 BACKENDS = [b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]

@@ -5,4 +5,4 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONNAIRES = ROOT / "questionnaires"
+QUESTIONNAIRES = ROOT / "survey" / "questionnaires"

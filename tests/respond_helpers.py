@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 
-from survey.extensions import db
-from survey.links import derive_token
-from survey.models import Round
-from survey.rounds import active_link, create_round, latest_version, organisations_for
+from survey.db import Round
+from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for
+from survey.rounds.links import derive_token
+from survey.web.extensions import db
 from survey.web.respond.access import today_in_sweden
 
 REGION = "01"  # Region Stockholm
@@ -33,7 +33,8 @@ def open_round(app: Flask, codes: str = f"{REGION},{OTHER_REGION}", questionnair
     today = today_in_sweden()
     version = latest_version(db.session, questionnaire)
     round_ = create_round(db.session, version, organisations_for(db.session, codes),
-                          opens or today - timedelta(days=1), closes or today + timedelta(days=20))
+                          opens or today - timedelta(days=1), closes or today + timedelta(days=20),
+                          secret=current_app.config["SECRET_KEY"])
     round_.state = state
     db.session.commit()
     secret = app.config["SECRET_KEY"]

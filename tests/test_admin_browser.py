@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from survey.rounds import questionnaire_of
+from survey.rounds.lifecycle import questionnaire_of
 from tests.browser import assert_accessible
 from tests.test_admin_support import ADMIN, PASSWORD, answer, complete_answers, make_staff, new_round
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import AnswerHistory, Response, Round
-from survey.responses import save_answers
-from survey.rounds import questionnaire_of
-from survey.staff_models import AuditEvent
+from survey.db import AnswerHistory, AuditEvent, Response, Round
+from survey.responses.answers import save_answers
+from survey.rounds.lifecycle import questionnaire_of
+from survey.web.extensions import db
 from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
     ADMIN,
     admin_client,

@@ -10,10 +10,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Round, RoundOrganisation
-from survey.progress import today
-from survey.staff_models import AuditEvent
+from survey.db import AuditEvent, Round, RoundOrganisation
+from survey.formatting import today
+from survey.web.extensions import db
 from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
     ADMIN,
     admin_client,

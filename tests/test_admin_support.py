@@ -12,16 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from survey.extensions import db
-from survey.models import Response, Round, StaffUser
-from survey.progress import today
-from survey.responses import response_for, save_answers, submit
-from survey.rounds import create_round, latest_version, organisations_for, questionnaire_of
-from survey.staff import create_staff_user
+from survey.db import Response, Round, StaffUser
+from survey.formatting import today
+from survey.responses.answers import response_for, save_answers, submit
+from survey.rounds.lifecycle import create_round, latest_version, organisations_for, questionnaire_of
+from survey.staff.accounts import create_staff_user
+from survey.web.extensions import db
 
 PASSWORD = "rätt häst batteri 2025"
 ADMIN, ANALYST = "admin@socialstyrelsen.se", "analytiker@socialstyrelsen.se"
@@ -107,7 +107,8 @@ def new_round(codes: str = ",".join(CODES), state: str = "open", questionnaire: 
               opens_in: int = -5, closes_in: int = 20, name: str = "Kommuner 2025") -> Round:
     version = latest_version(db.session, questionnaire)
     round_ = create_round(db.session, version, organisations_for(db.session, codes),
-                          today() + timedelta(days=opens_in), today() + timedelta(days=closes_in), name)
+                          today() + timedelta(days=opens_in), today() + timedelta(days=closes_in), name,
+                          secret=current_app.config["SECRET_KEY"])
     round_.state = state
     db.session.commit()
     return round_

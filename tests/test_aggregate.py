@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey.aggregate import OrgInfo, ResponseData, aggregate, aggregate_by, routing_table
+from survey.aggregation.aggregate import OrgInfo, ResponseData, aggregate, aggregate_by, routing_table
 from survey.questionnaire import Questionnaire, load_questionnaire
 from tests.helpers import QUESTIONNAIRES
 

@@ -8,15 +8,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import StaffUser, utcnow
-from survey.staff_models import AuditEvent, StaffSession
+from survey.db import AuditEvent, StaffSession, StaffUser, utcnow
+from survey.web.extensions import db
 from tests.conftest import make_app
 from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
     ADMIN,
     ANALYST,
-    IsolatedClient,
     PASSWORD,
+    IsolatedClient,
     admin_client,
     admin_user,
     analyst_client,

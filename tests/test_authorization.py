@@ -23,11 +23,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from survey.extensions import db
-from survey.models import Answer, Response, Round
-from survey.rounds import questionnaire_of, round_links
-from survey.staff import start_session
-from survey.staff_models import StaffSession
+from survey.db import Answer, Response, Round, StaffSession
+from survey.rounds.lifecycle import questionnaire_of, round_links
+from survey.staff.sessions import start_session
+from survey.web.extensions import db
 from tests.conftest import TEST_SECRET, make_app
 from tests.test_admin_support import IsolatedClient, answer, first_answer_ids, make_staff, new_round
 
@@ -102,7 +101,7 @@ def visitor(world: World, who: str) -> FlaskClient:
     client = world.app.test_client()
     if who in ("analyst", "admin"):
         user_id = world.analyst_id if who == "analyst" else world.admin_id
-        from survey.models import StaffUser
+        from survey.db import StaffUser
 
         token, _ = start_session(db.session, db.session.get_one(StaffUser, user_id))
         db.session.commit()

@@ -112,8 +112,8 @@ def test_round_create_refuses_bad_input(runner: FlaskCliRunner) -> None:
 
 def test_core_modules_never_import_flask() -> None:
     code = ("import sys; import survey.questionnaire, survey.questionnaire.stored, survey.registry, "
-            "survey.models, survey.values, survey.links, survey.migrate, survey.aggregate, "
-            "survey.results, survey.transfer, exports.xlsx, exports.xlsx_read; "
+            "survey.db, survey.questionnaire.values, survey.rounds.links, survey.db.migrate, survey.aggregation.aggregate, "
+            "survey.results, survey.responses.transfer, exports.xlsx, exports.xlsx_read; "
             "bad = [m for m in sys.modules if m == 'flask' or m.startswith('flask.')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from survey.aggregate import ResponseData, aggregate
-from survey.compare import compare, compare_own, differences
-from survey.demo_2024 import ANSWERS_FILE
+from survey.aggregation.aggregate import ResponseData, aggregate
+from survey.aggregation.compare import compare, compare_own, differences
+from survey.demo.data_2024 import ANSWERS_FILE
 from survey.questionnaire.routing import inapplicable_answered
 from tests.test_pptx_support import invented, questionnaire
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey.cli import cli
-from survey.demo_2025 import ANSWERS_FILE, ROUND_NAME
-from survey.extensions import db
-from survey.models import Round
+from survey.db import Round
+from survey.demo.data_2025 import ANSWERS_FILE, ROUND_NAME
 from survey.results import current_snapshot, live_differs
+from survey.web.extensions import db
 from tests.test_published_figures import COUNTED
 
 

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from exports.xlsx import build_answer_file
 from survey.cli import cli
-from survey.extensions import db
-from survey.models import Organisation, Response, Round
-from survey.responses import reopen, save_answers
+from survey.db import AuditEvent, Organisation, Response, ResultSnapshot, Round
+from survey.responses.answers import reopen, save_answers
+from survey.responses.transfer import ImportRejected, import_answers
 from survey.results import (
     SnapshotError,
     current_snapshot,
@@ -32,10 +32,8 @@ from survey.results import (
     snapshot_data,
     snapshots,
 )
-from survey.results_models import ResultSnapshot
-from survey.rounds import create_round, latest_version, organisations_for
-from survey.staff_models import AuditEvent
-from survey.transfer import ImportRejected, import_answers
+from survey.rounds.lifecycle import create_round, latest_version, organisations_for
+from survey.web.extensions import db
 
 ANSWERS = {"questionnaire": "regioner-2025", "responses": [
     {"organisation": code, "status": "submitted", "submitted_at": "2025-10-01T10:00:00+02:00",

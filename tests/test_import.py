@@ -21,14 +21,13 @@ from sqlalchemy import func, select
 import exports.xlsx_read
 from exports.xlsx import build_answer_file
 from survey.cli import cli
-from survey.extensions import db
-from survey.models import Answer, AnswerHistory, Response, Round
+from survey.db import Answer, AnswerHistory, AuditEvent, Response, Round
 from survey.questionnaire import load_questionnaire
 from survey.questionnaire.routing import inapplicable_answered
+from survey.responses.transfer import ImportRejected, Problem, check_answers, import_answers
 from survey.results import freeze_round, live_data
-from survey.rounds import create_round, latest_version, organisations_for
-from survey.staff_models import AuditEvent
-from survey.transfer import ImportRejected, Problem, check_answers, import_answers
+from survey.rounds.lifecycle import create_round, latest_version, organisations_for
+from survey.web.extensions import db
 from tests.helpers import QUESTIONNAIRES
 
 Q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")

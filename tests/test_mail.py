@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.mail import ConsoleBackend, check_template, contacts_by_org, save_contact
-from survey.models import Organisation, Round
-from survey.staff_models import SentMail
+from survey.db import Organisation, Round, SentMail
+from survey.mail.backends import ConsoleBackend
+from survey.mail.contacts import contacts_by_org, save_contact
+from survey.mail.mailings import check_template
+from survey.web.extensions import db
 from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
     ADMIN,
     admin_client,
@@ -102,7 +103,7 @@ def test_check_template_rules() -> None:
 
 
 def test_console_backend_prints_the_message() -> None:
-    from survey.mail import _message
+    from survey.mail.mailings import _message
 
     out = io.StringIO()
     ConsoleBackend(out).send([_message("a@b.se", "c@d.se", "Ämne", "Hej")])

@@ -20,8 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.orm import Session
 
-from survey.migrate import alembic_config, current_heads, script_heads, upgrade
-from survey.models import (
+from survey.db import (
     Answer,
     AnswerHistory,
     Base,
@@ -31,6 +30,7 @@ from survey.models import (
     Round,
     RoundOrganisation,
 )
+from survey.db.migrate import alembic_config, current_heads, script_heads, upgrade
 from tests.pg import postgres_url  # noqa: F401  (a fixture, used by name)
 
 NOW = datetime(2025, 4, 1, 12, 0, tzinfo=UTC)
@@ -111,7 +111,7 @@ def _accepts(engine: sa.Engine, statement: sa.Executable) -> None:
 
 
 def test_models_and_migrate_import_no_flask() -> None:
-    code = "import sys, survey.models, survey.migrate; print('flask' in sys.modules)"
+    code = "import sys, survey.db, survey.db.migrate; print('flask' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert output.stdout.strip() == "False", output.stderr
 

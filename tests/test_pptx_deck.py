@@ -11,9 +11,9 @@ import pytest
 from pptx.enum.chart import XL_CHART_TYPE
 
 from exports.pptx_deck import build_national_deck
-from exports.pptx_headlines import Kind, yes_sentence
-from survey.aggregate import ItemResult
+from survey.aggregation.aggregate import ItemResult
 from survey.questionnaire.model import ItemType, Role
+from survey.reports.headlines import Kind, yes_sentence
 from tests.test_pptx_support import charts, deck_input, invented, open_deck, shape_named
 
 
@@ -134,6 +134,6 @@ def test_municipal_deck_speaks_of_kommuner_and_reports_non_response() -> None:
 
 def test_builders_import_no_flask() -> None:
     code = ("import sys, exports.pptx_deck, exports.pptx_reflection, exports.xlsx_reflection, "
-            "survey.compare; print('flask' in sys.modules)")
+            "survey.aggregation.compare; print('flask' in sys.modules)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert output.stdout.strip() == "False", output.stderr

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from pptx import Presentation
 
-from exports.pptx_deck import Conduct, DeckInput, FreeText, ThemeSummary
-from survey.aggregate import OrgInfo, ResponseData, RoundResults, aggregate
-from survey.demo_2024 import plausible_answers
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundResults, aggregate
+from survey.demo.data_2024 import plausible_answers
 from survey.questionnaire import Questionnaire, load_questionnaire
 from survey.registry import load_registry
+from survey.reports.deck import Conduct, DeckInput, FreeText, ThemeSummary
 from tests.helpers import QUESTIONNAIRES
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from survey.progress import (
+from exports.xlsx_progress import status_workbook
+from survey.reports.progress import (
     OrgProgress,
     by_group,
     deadline_of,
@@ -16,7 +17,6 @@ from survey.progress import (
     filter_rows,
     format_percent,
     sort_rows,
-    status_workbook,
     summarise,
 )
 
@@ -93,5 +93,5 @@ def test_progress_core_never_imports_flask() -> None:
     import subprocess
     import sys
 
-    code = "import sys, survey.progress; print(any(m == 'flask' or m.startswith('flask.') for m in sys.modules))"
+    code = "import sys, survey.reports.progress; print(any(m == 'flask' or m.startswith('flask.') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

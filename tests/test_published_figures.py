@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from exports.xlsx import build_answer_file
-from survey.aggregate import RoundData, RoundResults, routing_table
-from survey.demo_2025 import fictional_2025
+from survey.aggregation.aggregate import RoundData, RoundResults, routing_table
+from survey.demo.data_2025 import fictional_2025
 from survey.questionnaire import load_questionnaire
 from tests.helpers import QUESTIONNAIRES
 

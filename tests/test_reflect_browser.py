@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 
-from survey.demo_2024 import DEMO_REGION, ensure_demo_reflection
-from survey.demo_2025 import ensure_demo_2025
-from survey.extensions import db
-from survey.links import derive_token
-from survey.rounds import active_link
-from survey.staff import create_staff_user
+from survey.demo.data_2024 import DEMO_REGION, ensure_demo_reflection
+from survey.demo.data_2025 import ensure_demo_2025
+from survey.rounds.lifecycle import active_link
+from survey.rounds.links import derive_token
+from survey.staff.accounts import create_staff_user
+from survey.web.extensions import db
 from tests.browser import LiveServer, assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ PASSWORD = "rätt häst batteri 2025"
 
 @pytest.fixture
 def demo(app: Flask) -> tuple[int, str]:
-    round_ = ensure_demo_2025(db.session)
+    round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
     create_staff_user(db.session, "admin@socialstyrelsen.se", PASSWORD, "admin", "Astrid Admin")
     db.session.commit()

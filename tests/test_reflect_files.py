@@ -12,10 +12,10 @@ from pptx.enum.dml import MSO_THEME_COLOR
 
 from exports.pptx_reflection import ReflectionDeckInput, build_reflection_deck
 from exports.xlsx_reflection import build_reflection_xlsx
-from survey.aggregate import aggregate_by
-from survey.compare import compare
+from survey.aggregation.aggregate import aggregate_by
+from survey.aggregation.compare import compare
 from survey.questionnaire.routing import applicable_ids
-from survey.reflection import build_reflection, question_keys
+from survey.reports.reflection import build_reflection, question_keys
 from tests.test_pptx_support import charts, invented, open_deck, render_pdf, require_soffice, shape_named
 
 

@@ -6,18 +6,17 @@ import io
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from pptx import Presentation
 
-from survey.demo_2024 import DEMO_REGION, ensure_demo_reflection
-from survey.demo_2025 import ensure_demo_2025
-from survey.extensions import db
-from survey.links import derive_token
-from survey.models import Round
+from survey.db import Quote, Round, Theme
+from survey.demo.data_2024 import DEMO_REGION, ensure_demo_reflection
+from survey.demo.data_2025 import ensure_demo_2025
 from survey.reflection import is_published, unpublish
-from survey.reflection_models import Quote, Theme
-from survey.rounds import active_link
+from survey.rounds.lifecycle import active_link
+from survey.rounds.links import derive_token
+from survey.web.extensions import db
 from tests.test_admin_support import (  # noqa: F401  (fixtures)
     admin_client,
     admin_user,
@@ -34,7 +33,7 @@ TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def published(app: Flask) -> tuple[Round, str]:  # noqa: F811
     """The demo's 2025 round, published with themes, and the 2024 round to compare with."""
-    round_ = ensure_demo_2025(db.session)
+    round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
     db.session.commit()
     member = next(m for m in round_.members if m.organisation.code == DEMO_REGION)

@@ -10,8 +10,8 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Answer, AnswerHistory, Respondent, RoundOrganisation
+from survey.db import Answer, AnswerHistory, Respondent, RoundOrganisation
+from survey.web.extensions import db
 from tests.respond_helpers import (
     OTHER_REGION,
     REGION,
@@ -34,7 +34,7 @@ def _fresh_csrf_per_request(app: Flask) -> None:
 
 
 def stored(invited: Invited, code: str = REGION) -> dict[str, object]:
-    from survey.models import Organisation, Response
+    from survey.db import Organisation, Response
 
     rows = db.session.execute(
         select(Answer.answer_id, Answer.value).join(Response).join(Organisation)
@@ -54,7 +54,7 @@ def test_wrong_token_gets_plain_page_and_is_rate_limited(app: Flask, client: Fla
 
 def test_revoked_link_is_not_valid(app: Flask, client: FlaskClient) -> None:
     invited = open_round(app)
-    from survey.models import AccessLink, utcnow
+    from survey.db import AccessLink, utcnow
 
     for link in db.session.scalars(select(AccessLink)):
         link.revoked_at = utcnow()
@@ -277,7 +277,7 @@ def post_section_raw(client: FlaskClient, invited: Invited, section: str, data: 
 
 def answer_everything(client: FlaskClient, invited: Invited) -> None:
     """Every required question of the 2025 regional questionnaire answered «nej» (no follow-ups)."""
-    from survey.rounds import questionnaire_of
+    from survey.rounds.lifecycle import questionnaire_of
     from tests.respond_helpers import load_round
 
     q = questionnaire_of(load_round(invited.round_id))
@@ -311,7 +311,7 @@ def test_answers_file_keeps_formulas_as_text(app: Flask, client: FlaskClient) ->
 def test_a_save_losing_a_race_keeps_everything_typed(app: Flask, client: FlaskClient,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Two saves racing at the database: the loser gets its page back, nothing stored or lost."""
-    from survey.responses import ConcurrentSave
+    from survey.responses.answers import ConcurrentSave
     from survey.web.respond import section
 
     invited = open_round(app)
@@ -330,8 +330,8 @@ def test_a_save_losing_a_race_keeps_everything_typed(app: Flask, client: FlaskCl
 
 
 def test_the_organisation_sees_that_staff_reopened_its_response(app: Flask, client: FlaskClient) -> None:
-    from survey.models import Organisation, Response
-    from survey.responses import reopen
+    from survey.db import Organisation, Response
+    from survey.responses.answers import reopen
     from tests.respond_helpers import load_round
 
     invited = open_round(app)

@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from survey.extensions import db
-from survey.models import Answer, AnswerHistory, Response
+from survey.db import Answer, AnswerHistory, Response
+from survey.web.extensions import db
 from tests.browser import LiveServer, assert_accessible
 from tests.respond_helpers import REGION, Invited, open_round
 

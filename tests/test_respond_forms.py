@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from survey.forms.page import compile_section
-from survey.forms.post import read_section
-from survey.forms.widgets import CELL_WIDGETS, ITEM_LAYOUTS, FormState
 from survey.questionnaire import load_questionnaire
 from survey.questionnaire.model import ItemType
 from survey.questionnaire.routing import applicable_ids
+from survey.web.forms.page import compile_section
+from survey.web.forms.post import read_section
+from survey.web.forms.widgets import CELL_WIDGETS, ITEM_LAYOUTS, FormState
 from tests.helpers import QUESTIONNAIRES
 
 ALL_TYPES = Path(__file__).parent / "respond_alltypes.yaml"
@@ -51,7 +51,7 @@ def test_posted_values_are_cleaned_and_unknown_names_refused() -> None:
 
 
 def test_the_form_core_does_not_import_flask() -> None:
-    code = ("import sys, survey.forms.page, survey.forms.post, survey.forms.summary, "
-            "survey.forms.answers_xlsx; print('flask' in sys.modules)")
+    code = ("import sys, survey.web.forms.page, survey.web.forms.post, survey.web.forms.summary, "
+            "survey.web.forms.answers_xlsx; print('flask' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Answer
+from survey.db import Answer
 from survey.questionnaire import applicable_ids
-from survey.rounds import questionnaire_of
-from survey.values import clean_value
+from survey.questionnaire.values import clean_value
+from survey.rounds.lifecycle import questionnaire_of
+from survey.web.extensions import db
 from tests.respond_helpers import identify, load_round, open_round, section_form
 
 SECTIONS = ["handlingsplan", "kompetens", "stod"]

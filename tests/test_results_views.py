@@ -7,15 +7,15 @@ import io
 import json
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from survey.demo_2025 import ensure_demo_2025
-from survey.extensions import db
-from survey.models import Answer, Round
+from survey.db import Answer, Round
+from survey.demo.data_2025 import ensure_demo_2025
 from survey.results import current_snapshot, lift_freeze
+from survey.web.extensions import db
 from tests.test_admin_support import admin_client, admin_user, analyst_client, analyst_user, app, client, csrf_token  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("app")
 
 @pytest.fixture
 def demo_round(app: Flask) -> Round:  # noqa: F811
-    round_ = ensure_demo_2025(db.session)
+    round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     db.session.commit()
     return round_
 

@@ -10,10 +10,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from survey.cli import cli
-from survey.extensions import db
-from survey.models import Response, Round
-from survey.progress import today
-from survey.staff_models import AuditEvent, SentMail
+from survey.db import AuditEvent, Response, Round, SentMail
+from survey.formatting import today
+from survey.web.extensions import db
 from tests.test_admin_support import answer, complete_answers, make_staff, new_round
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask import Flask
 
-from survey.extensions import db
-from survey.models import utcnow
+from survey.db import utcnow
 from survey.throttle import allow, attempts, reset
+from survey.web.extensions import db
 
 
 def test_limit_within_window_then_allowed_again(app: Flask) -> None:

@@ -16,15 +16,15 @@ from sqlalchemy import func, select
 from exports.xlsx import build_answer_file
 from exports.xlsx_read import read_answer_file
 from survey.cli import cli
-from survey.extensions import db
-from survey.models import AnswerHistory, Round
+from survey.db import AnswerHistory, Round
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.model import ItemType
 from survey.questionnaire.routing import effective_answers
+from survey.questionnaire.values import clean_value
+from survey.responses.transfer import answers_document, answers_json, check_document, import_answers
 from survey.results import live_data, round_results
-from survey.rounds import create_round, latest_version, organisations_for, questionnaire_of
-from survey.transfer import answers_document, answers_json, check_document, import_answers
-from survey.values import clean_value
+from survey.rounds.lifecycle import create_round, latest_version, organisations_for, questionnaire_of
+from survey.web.extensions import db
 
 UNUSUAL = ["=1+1", "=HYPERLINK(\"http://example.com\",\"klicka\")", "+46 8 123 45 67", "-", "@SUMMA(A1)",
            "rad ett\nrad två\n\nrad fyra", "Emoji 😀👍🏽 och ÅÄÖ åäö", "–", "_x000D_ inte en radbrytning",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from survey.questionnaire import load_questionnaire
-from survey.values import InvalidValue, clean_value, format_swedish_number, parse_swedish_number
+from survey.questionnaire.values import InvalidValue, clean_value, format_swedish_number, parse_swedish_number
 from tests.helpers import QUESTIONNAIRES
 
 SMALL = """\

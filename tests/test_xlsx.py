@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from exports.xlsx import NOT_ASKED_MARK, build_answer_file
-from survey.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo
+from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo
 from survey.questionnaire import load_questionnaire
 from tests.helpers import QUESTIONNAIRES
 

@@ -23,10 +23,9 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.models import StaffUser, utcnow
-from survey.staff import Timeouts, check_session, end_session, expiry, find_session
-from survey.staff_models import StaffSession
+from survey.db import StaffSession, StaffUser, utcnow
+from survey.staff.sessions import Timeouts, check_session, end_session, expiry, find_session
+from survey.web.extensions import db
 
 login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])

@@ -11,6 +11,7 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+
 from survey.web.admin import (  # noqa: E402, F401, I001  (the modules register their routes)
     auth, rounds, progress, members, entry, mailings, contacts, users, common,
 )

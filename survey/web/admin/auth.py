@@ -9,14 +9,16 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey import throttle
-from survey.extensions import db
-from survey.models import utcnow
-from survey.passwords import verify_password
-from survey.staff import authenticate, end_session, record, set_password, start_session
+from survey.db import utcnow
+from survey.staff.accounts import authenticate, set_password
+from survey.staff.audit import record
+from survey.staff.passwords import verify_password
+from survey.staff.sessions import end_session, start_session
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
 from survey.web.admin.forms import LoginForm, PasswordChangeForm
 from survey.web.auth import StaffPrincipal, safe_next, session_expiry, staff_required, touch
+from survey.web.extensions import db
 
 # Per address: a handful of guesses per quarter hour; per client address: enough for an
 # office behind one NAT, too few for a password spray.

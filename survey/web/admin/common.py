@@ -9,10 +9,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Organisation, Round, RoundOrganisation
-from survey.progress import ROUND_STATE_LABELS, STATE_LABELS, effective_state, local_time, today
+from survey.db import Organisation, Round, RoundOrganisation
+from survey.formatting import local_time, today
+from survey.reports.progress import ROUND_STATE_LABELS, STATE_LABELS, effective_state
 from survey.web.admin import bp
+from survey.web.extensions import db
 
 
 class ActionForm(FlaskForm):

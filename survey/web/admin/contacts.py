@@ -7,15 +7,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.mail import contacts_by_org, save_contact
-from survey.models import Organisation
+from survey.db import Organisation
+from survey.mail.contacts import contacts_by_org, import_contacts, parse_contacts, read_table, save_contact
 from survey.registry import swedish_sort_key
 from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of
 from survey.web.admin.forms import ContactForm, ContactImportForm
-from survey.web.admin.lists import import_contacts, parse_contacts, read_table
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 
 def _crumbs() -> list[tuple[str, str]]:

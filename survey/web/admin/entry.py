@@ -12,19 +12,19 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from survey.extensions import db
-from survey.models import Response, Round, RoundOrganisation
+from survey.db import Response, Round, RoundOrganisation
 from survey.questionnaire import Field, ItemType, Questionnaire, Section
 from survey.questionnaire.routing import missing_required
-from survey.responses import EDITABLE, current_values, find_response, response_for, save_answers, submit
-from survey.rounds import questionnaire_of
-from survey.staff import record
-from survey.values import InvalidValue, Value, clean_value
+from survey.questionnaire.values import InvalidValue, Value, clean_value
+from survey.responses.answers import EDITABLE, current_values, find_response, response_for, save_answers, submit
+from survey.rounds.lifecycle import questionnaire_of
+from survey.staff.audit import record
 from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of, get_member, get_round
 from survey.web.admin.forms import SubmitOnBehalfForm
 from survey.web.admin.members import member_crumbs
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 
 def _section(q: Questionnaire, section_id: str) -> Section:

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     HiddenField,
     PasswordField,
     RadioField,
@@ -17,11 +18,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms import Field
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from survey.passwords import MIN_LENGTH
-from survey.staff import EMAIL
+from survey.staff.accounts import EMAIL
+from survey.staff.passwords import MIN_LENGTH
 
 ROLE_CHOICES = [("analyst", "Analytiker – rundor, framsteg och resultat"),
                 ("admin", "Administratör – allt, även användare")]

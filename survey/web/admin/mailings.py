@@ -7,12 +7,12 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.mail import (
+from exports.lists import merge_csv, merge_xlsx
+from survey.mail.backends import MailError, backend_from_config
+from survey.mail.contacts import merge_rows
+from survey.mail.mailings import (
     KIND_LABELS,
     PLACEHOLDERS,
-    MailError,
-    backend_from_config,
     check_template,
     save_template,
     send_mailing,
@@ -22,9 +22,9 @@ from survey.mail import (
 from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of, get_round, secret
 from survey.web.admin.forms import SendForm, TemplateForm
-from survey.web.admin.lists import merge_csv, merge_rows, merge_xlsx
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
 MERGE_TYPES = {"csv": "text/csv; charset=utf-8",

@@ -10,23 +10,22 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.links import derive_token
-from survey.mail import recipients
-from survey.models import AnswerHistory, Response, Round, RoundOrganisation
-from survey.progress import deadline_of
+from survey.db import AnswerHistory, OrganisationContact, Response, Round, RoundOrganisation, SentMail
+from survey.errors import Refused
+from survey.mail.contacts import recipients
 from survey.questionnaire import Field, Item, Questionnaire, Role, Section
 from survey.questionnaire.routing import applicable_ids
-from survey.responses import current_values, find_response
-from survey.rounds import active_link, questionnaire_of
-from survey.staff import StaffError, extend_member, reopen_response, replace_link
-from survey.staff_models import OrganisationContact, SentMail
-from survey.values import Value, format_swedish_number
+from survey.questionnaire.values import Value, format_swedish_number
+from survey.reports.progress import deadline_of
+from survey.responses.answers import current_values, find_response, reopen_response
+from survey.rounds.lifecycle import active_link, extend_member, questionnaire_of, replace_link
+from survey.rounds.links import derive_token
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_member, get_round, secret
 from survey.web.admin.forms import ExtendForm, ReopenForm
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 SOURCE_LABELS = {"respondent": "organisationen", "staff": "personal åt organisationen",
                  "import": "import", "submit": "vid inskickning", "system": "systemet"}
@@ -104,7 +103,7 @@ def member_extend(round_id: int, code: str) -> Any:
     if form.validate_on_submit():
         try:
             extend_member(db.session, member_, form.until.data, form.reason.data, actor())
-        except StaffError as error:
+        except Refused as error:
             form.until.errors = [str(error)]
         else:
             db.session.commit()
@@ -157,7 +156,7 @@ def response_reopen(round_id: int, code: str) -> Any:
     if response is not None and form.validate_on_submit():
         try:
             reopen_response(db.session, response, form.reason.data, actor())
-        except StaffError as error:
+        except Refused as error:
             form.reason.errors = [str(error)]
         else:
             db.session.commit()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
 
-from survey.extensions import db
-from survey.progress import (
+from exports.xlsx_progress import status_workbook
+from survey.formatting import today
+from survey.registry import swedish_sort_key
+from survey.reports.progress import (
     KIND_LABELS,
     SORT_KEYS,
     STATE_LABELS,
@@ -13,16 +15,14 @@ from survey.progress import (
     by_group,
     filter_rows,
     sort_rows,
-    status_workbook,
     summarise,
-    today,
 )
-from survey.registry import swedish_sort_key
-from survey.staff import load_progress
+from survey.rounds.progress import load_progress
 from survey.web.admin import bp
 from survey.web.admin.common import get_round
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"name": "Namn", "code": "Kod", "county": "Län", "state": "Status",

@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.models import QuestionnaireVersion, Round
-from survey.progress import summarise, today
-from survey.rounds import RoundError, create_round, latest_version, organisations_for
-from survey.staff import (
-    StaffError,
+from survey.db import QuestionnaireVersion, Round
+from survey.errors import Refused
+from survey.formatting import today
+from survey.reports.progress import summarise
+from survey.rounds.lifecycle import (
     archive_round,
     change_round,
     close_round,
+    create_round,
     extend_round,
-    load_progress,
+    latest_version,
     open_round,
-    record,
+    organisations_for,
     refresh_questionnaire,
-    round_events,
     sync_round_states,
 )
+from survey.rounds.progress import load_progress
+from survey.staff.audit import record, round_events
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_round, round_state
 from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices
 from survey.web.auth import staff_required
+from survey.web.extensions import db
 
 STATE_ACTIONS = {"open": open_round, "close": close_round, "archive": archive_round}
 STATE_DONE = {"open": "Rundan är öppen.", "close": "Rundan är stängd.", "archive": "Rundan är arkiverad."}
@@ -75,8 +77,8 @@ def round_new() -> Any:
                 ",".join(form.codes.data.replace(";", ",").replace("\n", ",").split(","))
             orgs = organisations_for(db.session, selector)
             round_ = create_round(db.session, version, orgs, form.opens.data, form.closes.data,
-                                  (form.name.data or "").strip() or None)
-        except RoundError as error:
+                                  (form.name.data or "").strip() or None, secret=current_app.config["SECRET_KEY"])
+        except Refused as error:
             form.codes.errors = [_swedish(str(error))]
         else:
             record(db.session, actor(), "round.create", round_, organisations=len(orgs),
@@ -121,7 +123,7 @@ def round_edit(round_id: int) -> Any:
         try:
             change_round(db.session, round_, form.name.data, form.opens.data, form.closes.data,
                          actor(), today())
-        except StaffError as error:
+        except Refused as error:
             form.opens.errors = [str(error)]
         else:
             db.session.commit()
@@ -143,7 +145,7 @@ def round_state_change(round_id: int, action: str) -> WerkzeugResponse:
                 archive_round(db.session, round_, actor())
             else:
                 STATE_ACTIONS[action](db.session, round_, actor(), today())  # type: ignore[call-arg]
-        except StaffError as error:
+        except Refused as error:
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -158,7 +160,7 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
     if ActionForm().validate_on_submit():
         try:
             changed = refresh_questionnaire(db.session, round_, actor(), today())
-        except StaffError as error:
+        except Refused as error:
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -175,7 +177,7 @@ def round_extend(round_id: int) -> Any:
     if form.validate_on_submit():
         try:
             extend_round(db.session, round_, form.until.data, form.reason.data, actor())
-        except StaffError as error:
+        except Refused as error:
             form.until.errors = [str(error)]
         else:
             db.session.commit()

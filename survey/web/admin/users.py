@@ -8,26 +8,23 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.models import StaffUser
-from survey.staff import (
+from survey.db import StaffSession, StaffUser
+from survey.staff.accounts import (
     ROLE_LABELS,
     StaffError,
     all_staff,
     create_staff_user,
-    end_session,
-    end_user_sessions,
-    open_sessions,
-    record,
     set_active,
     set_password,
     set_role,
 )
-from survey.staff_models import StaffSession
+from survey.staff.audit import record
+from survey.staff.sessions import end_session, end_user_sessions, open_sessions
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
 from survey.web.admin.forms import NewPasswordForm, UserEditForm, UserForm
 from survey.web.auth import staff_required, timeouts
+from survey.web.extensions import db
 
 
 def _crumbs() -> list[tuple[str, str]]:

@@ -14,18 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.models import Organisation, Round
-from survey.reflection import (
-    NOTE_LIMIT,
-    is_published,
-    load_reflection,
-    notes,
-    question_keys,
-    reflection_pptx,
-    reflection_xlsx,
-    save_notes,
-)
+from survey.db import Organisation, Round
+from survey.documents import reflection_pptx, reflection_xlsx
+from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
+from survey.reports.reflection import question_keys
+from survey.web.extensions import db
 from survey.web.respond.access import invitation_or_abort
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")

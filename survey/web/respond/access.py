@@ -19,10 +19,10 @@ from flask import abort, current_app, make_response, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.links import looks_like_token, token_hash
-from survey.models import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
+from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
+from survey.rounds.links import looks_like_token, token_hash
 from survey.throttle import allow
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -114,7 +114,7 @@ def invitation_or_abort(token: str) -> Invitation:
     (otherwise the status would still tell a right guess apart); each worker remembers the
     block in memory so that a good request costs no extra query.
     """
-    from survey.extensions import db
+    from survey.web.extensions import db
 
     address = request.remote_addr or "-"
     blocked: dict[str, float] = current_app.extensions.setdefault("respond_blocked", {})

@@ -17,8 +17,8 @@ from flask import current_app, redirect, render_template, request, session, url_
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.models import Respondent, utcnow
+from survey.db import Respondent, utcnow
+from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
 

@@ -17,15 +17,15 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.forms.display import display_value
-from survey.forms.page import CompiledSection, compiled_section, error_links
-from survey.forms.post import FORM_KEYS, PostedSection, read_section
-from survey.forms.widgets import ConflictView, FormState
 from survey.questionnaire.model import Field, Section
 from survey.questionnaire.routing import applicable_ids
-from survey.responses import ConcurrentSave, ResponseLocked, SaveResult, save_answers
-from survey.values import Value, is_blank
+from survey.questionnaire.values import Value, is_blank
+from survey.responses.answers import ConcurrentSave, ResponseLocked, SaveResult, save_answers
+from survey.web.extensions import db
+from survey.web.forms.display import display_value
+from survey.web.forms.page import CompiledSection, compiled_section, error_links
+from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
+from survey.web.forms.widgets import ConflictView, FormState
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import (
@@ -236,7 +236,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
 
 
 def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
-    from survey.forms.summary import section_summary
+    from survey.web.forms.summary import section_summary
 
     return section_summary(visit.q, section, visit.values)
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.extensions import db
-from survey.forms.answers_xlsx import answers_xlsx
-from survey.forms.summary import blocking, section_summary
 from survey.questionnaire.routing import applicable_ids
-from survey.responses import submit as submit_response
+from survey.responses.answers import submit as submit_response
+from survey.web.extensions import db
+from survey.web.forms.answers_xlsx import answers_xlsx
+from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import Person, require_person

@@ -8,22 +8,14 @@ from datetime import date, datetime
 from flask import render_template
 from sqlalchemy import and_, bindparam, select
 
-from survey.extensions import db
-from survey.links import looks_like_token, token_hash
-from survey.models import (
-    AccessLink,
-    Answer,
-    Organisation,
-    QuestionnaireVersion,
-    Response,
-    Round,
-    RoundOrganisation,
-)
+from survey.db import AccessLink, Answer, Organisation, QuestionnaireVersion, Response, Round, RoundOrganisation
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.model import Section
 from survey.questionnaire.routing import applicable_ids
-from survey.responses import answer_rows, ensure_response
-from survey.values import Value, is_blank
+from survey.questionnaire.values import Value, is_blank
+from survey.responses.answers import answer_rows, ensure_response
+from survey.rounds.links import looks_like_token, token_hash
+from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import (
     STOCKHOLM,
@@ -78,7 +70,7 @@ class Visit:
             return None
         from sqlalchemy import select
 
-        from survey.models import AnswerHistory
+        from survey.db import AnswerHistory
 
         latest = db.session.scalar(
             select(AnswerHistory.new_value)

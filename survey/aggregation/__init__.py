@@ -1,0 +1,1 @@
+"""Aggregation: answers in, national (and per-group) results out. Pure: no database, no Flask."""

@@ -1,0 +1,211 @@
+"""`survey` commands for the results part of the engine: exports, import, data freeze.
+
+    survey export results ROUND [--json] [-o FILE]   the aggregation (n and counts per answer id)
+    survey export xlsx ROUND -o FILE                  the Excel answer file
+    survey export json ROUND [-o FILE]                the answers document (JSON, the contract)
+    survey import ROUND FILE [--dry-run]              JSON or the engine's own Excel file
+    survey freeze ROUND [--note TEXT]                 freeze the results (a new version)
+    survey unfreeze ROUND --reason TEXT               lift the freeze (e.g. to import again)
+
+Exports of a frozen round come from its snapshot unless ``--live`` is given; ``--snapshot N``
+picks an earlier version. Each command commits at most once.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+SOURCE_OPTIONS = (
+    click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
+    click.option("--snapshot", "version", type=int, help="This frozen version instead."),
+)
+
+
+def cli_actor() -> str:
+    """Who imports or freezes from the command line, for the history and the audit log."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _with_source(command: Any) -> Any:
+    for option in reversed(SOURCE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _round(round_id: int) -> Any:
+    from survey.db import Round
+    from survey.web.extensions import db
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"ingen runda med id {round_id}")
+    return round_
+
+
+def _data(round_id: int, live: bool, version: int | None) -> Any:
+    from survey.results import SnapshotError, round_data
+    from survey.web.extensions import db
+
+    try:
+        return round_data(db.session, _round(round_id), live=live, version=version)
+    except SnapshotError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _write(output: str, payload: bytes) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    Path(output).write_bytes(payload)
+    click.echo(f"skrev {output} ({len(payload):,} byte)".replace(",", " "), err=True)
+
+
+def _source_note(data: Any) -> str:
+    info = data.info
+    if info.snapshot_version is None:
+        return "aktuella svar"
+    return f"fryst version {info.snapshot_version} ({info.snapshot_hash[:12]}…)"
+
+
+def register(cli: FlaskGroup) -> None:
+    """Add this module's commands to the `survey` group."""
+    cli.add_command(export_group)
+    cli.add_command(import_command)
+    cli.add_command(freeze_command)
+    cli.add_command(unfreeze_command)
+
+
+export_group = AppGroup("export", help="Export a round's results and answers.")
+
+
+@export_group.command("results")
+@click.argument("round_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The aggregation as JSON.")
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, - for stdout.")
+@click.option("--by", type=click.Choice(["kind", "county"]), help="One result per kind or county.")
+@click.option("--drafts", is_flag=True, help="Count drafts too (never for publication).")
+@_with_source
+def export_results(round_id: int, as_json: bool, output: str, by: str | None, drafts: bool,
+                   live: bool, version: int | None) -> None:
+    """n, non-response and counts per answer id, from the one aggregation."""
+    from survey.aggregation.aggregate import aggregate_by
+
+    data = _data(round_id, live, version)
+    results = data.results(include_drafts=drafts)
+    document: dict[str, Any] = results.to_json(data.info.name)
+    if by:
+        groups = aggregate_by(data.questionnaire, data.responses, data.population,
+                              key=lambda org: getattr(org, by), include_drafts=drafts)
+        document["groups"] = {name: group.to_json(data.info.name) for name, group in groups.items()}
+    if as_json:
+        _write(output, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        return
+    lines = [f"{data.info.name}: {results.submitted} av {results.population} inskickade ({_source_note(data)})"]
+    for aid, item in results.items.items():
+        counts = "  ".join(f"{code} {count}" for code, count in item.counts.items())
+        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.unanswered:<3} "
+                     f"ej aktuella={item.not_applicable:<4} {counts}")
+    _write(output, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+@export_group.command("xlsx")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="The .xlsx file to write.")
+@click.option("--drafts", is_flag=True, help="Show drafts' answers in Svar and Koder (not counted).")
+@_with_source
+def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
+    """The Excel answer file (Svar, Koder, Kodbok, Sammanställning, Om enkäten)."""
+    from exports.xlsx import build_answer_file
+    from survey.db import utcnow
+
+    data = _data(round_id, live, version)
+    _write(output, build_answer_file(data, utcnow(), include_drafts=drafts))
+    click.echo(f"underlag: {_source_note(data)}", err=True)
+
+
+@export_group.command("json")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, - for stdout.")
+@_with_source
+def export_json(round_id: int, output: str, live: bool, version: int | None) -> None:
+    """The answers document (every response, drafts included, effective answers only)."""
+    from survey.db import utcnow
+    from survey.responses.transfer import answers_json
+
+    data = _data(round_id, live, version)
+    _write(output, answers_json(data, utcnow()))
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("round_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check only; store nothing.")
+def import_command(round_id: int, path: Path, dry_run: bool) -> None:
+    """Import answers (JSON or the engine's Excel file); all or nothing."""
+    from survey.responses.transfer import ImportRejected, import_answers
+    from survey.web.extensions import db
+
+    round_ = _round(round_id)
+    try:
+        report = import_answers(db.session, round_, path.read_bytes(), cli_actor(), path.name,
+                                dry_run=dry_run)
+    except ImportRejected as rejected:
+        db.session.rollback()
+        for problem in rejected.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(rejected.problems)} fel i {path.name}; inget importerades") from None
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"{path.name}: {report.responses} svar utan fel; inget sparades (--dry-run)")
+        return
+    db.session.commit()
+    click.echo(f"importerade {report.responses} svar till runda {round_.id} "
+               f"({report.submitted} inskickade, {report.drafts} utkast, {report.created} nya; "
+               f"{report.changed_answers} ändrade svarsvärden)")
+
+
+@click.command("freeze")
+@with_appcontext
+@click.argument("round_id", type=int)
+@click.option("--note", default="", help="Why or for what (e.g. the publication).")
+def freeze_command(round_id: int, note: str) -> None:
+    """Freeze the round's results into a new versioned snapshot."""
+    from survey.results import freeze_round
+    from survey.web.extensions import db
+
+    round_ = _round(round_id)
+    snapshot, created = freeze_round(db.session, round_, cli_actor(), note)
+    db.session.commit()
+    verb = "frös" if created else "oförändrad sedan"
+    click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
+               f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
+
+
+@click.command("unfreeze")
+@with_appcontext
+@click.argument("round_id", type=int)
+@click.option("--reason", required=True, help="Why the freeze is lifted.")
+def unfreeze_command(round_id: int, reason: str) -> None:
+    """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
+    from survey.results import SnapshotError, lift_freeze
+    from survey.web.extensions import db
+
+    round_ = _round(round_id)
+    try:
+        snapshot = lift_freeze(db.session, round_, cli_actor(), reason)
+    except SnapshotError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")

@@ -1,0 +1,41 @@
+"""The declarative base, its naming convention, the column types and the value sets.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+
+# Explicit constraint names, so later migrations can drop or alter them by name (SQLite's
+# batch mode and PostgreSQL both need that).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORGANISATION_KINDS = ("region", "kommun")
+ROUND_STATES = ("planned", "open", "closed", "archived")
+RESPONSE_STATUSES = ("draft", "submitted", "reopened")
+HISTORY_SOURCES = ("respondent", "staff", "import", "submit", "system")
+STAFF_ROLES = ("admin", "analyst")
+
+Timestamp = sa.DateTime(timezone=True)
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; passed as a callable default so it runs per row, not once at import."""
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK that ``column`` holds one of ``values`` (our own constants only)."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)

@@ -1,0 +1,1 @@
+"""Mail: backends, templates, contacts and mailings (invitations and reminders)."""

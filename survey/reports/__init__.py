@@ -1,0 +1,1 @@
+"""What the reports say: deck input, headlines and reflection views, built from results. Pure."""

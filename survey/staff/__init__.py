@@ -1,0 +1,1 @@
+"""Staff accounts, their server-side sessions, passwords and the audit log."""

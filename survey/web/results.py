@@ -1,0 +1,216 @@
+"""Staff pages for a round's national results: /admin/resultat/… (login required).
+
+Thin: load the round's data (frozen snapshot or live), call the one aggregation and the same
+builders as the CLI, commit once, redirect. The overview shows exactly the numbers of the
+Excel file and the JSON export, because all three come from ``RoundData.results``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from exports.xlsx import build_answer_file
+from survey.aggregation.aggregate import RoundData, RoundResults, routing_table
+from survey.db import Round, utcnow
+from survey.questionnaire import Questionnaire
+from survey.responses.transfer import ImportRejected, answers_json, import_answers
+from survey.results import (
+    SnapshotError,
+    current_snapshot,
+    freeze_round,
+    lift_freeze,
+    live_differs,
+    round_data,
+    snapshots,
+)
+from survey.web.auth import staff_required
+from survey.web.extensions import db
+
+bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_PROBLEMS = 200
+
+
+class FreezeForm(FlaskForm):
+    note = StringField("Anteckning (till exempel publiceringen)", validators=[Length(max=500)])
+
+
+class LiftForm(FlaskForm):
+    reason = TextAreaField("Skäl", validators=[DataRequired("Ange ett skäl."), Length(max=1000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Fil (JSON eller enkätverktygets Excelfil)", validators=[FileRequired("Välj en fil.")])
+
+
+def _round(round_id: int) -> Round:
+    return db.get_or_404(Round, round_id)
+
+
+def _data(round_: Round) -> RoundData:
+    """What the page and the downloads show: ?version=N, ?live=1, else the freeze in force."""
+    version = request.args.get("version", type=int)
+    try:
+        return round_data(db.session, round_, live=request.args.get("live") == "1", version=version)
+    except SnapshotError:
+        if version is not None:
+            abort(404)
+        raise
+
+
+def _download(payload: bytes, mimetype: str, filename: str) -> Response:
+    return Response(payload, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _filename(data: RoundData, suffix: str) -> str:
+    version = f"-fryst-v{data.info.snapshot_version}" if data.info.snapshot_version else "-aktuell"
+    return f"runda-{data.info.id}{version}-{suffix}"
+
+
+@bp.get("/")
+@staff_required()
+def index() -> str:
+    rounds = db.session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc())).all()
+    frozen = {round_.id: current_snapshot(db.session, round_) for round_ in rounds}
+    return render_template("results/index.html", rounds=rounds, frozen=frozen)
+
+
+@bp.get("/<int:round_id>")
+@staff_required()
+def overview(round_id: int) -> str:
+    round_ = _round(round_id)
+    data = _data(round_)
+    results = data.results()
+    frozen = current_snapshot(db.session, round_)
+    return render_template(
+        "results/overview.html", round=round_, data=data, results=results,
+        statuses=_statuses(data), rows=_rows(data.questionnaire, results),
+        tables=_routing_tables(data.questionnaire, results), frozen=frozen,
+        changed=frozen is not None and live_differs(db.session, round_, frozen),
+        history=snapshots(db.session, round_), args=_source_args(),
+        freeze_form=FreezeForm(), lift_form=LiftForm(), import_form=ImportForm())
+
+
+def _source_args() -> dict[str, Any]:
+    return {key: request.args[key] for key in ("live", "version") if key in request.args}
+
+
+def _statuses(data: RoundData) -> dict[str, int]:
+    submitted = sum(r.status == "submitted" for r in data.responses)
+    started = len(data.responses) - submitted
+    return {"submitted": submitted, "started": started,
+            "not_started": len(data.population) - len(data.responses)}
+
+
+def _rows(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
+    """One row per answer id: its question, n, non-response, not asked and the distribution."""
+    rows = []
+    for f in q.fields:
+        item, question = results[f.id], q.item(f.item_id)
+        shares = [(c.label, item.counts.get(c.code, 0), item.share(c.code)) for c in f.codes]
+        rows.append({"id": f.id, "number": question.number or "", "role": f.role.value,
+                     "text": f.label if f.row is not None or f.role.value in ("comment", "specify")
+                     else question.text, "item": item, "shares": shares})
+    return rows
+
+
+def _routing_tables(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
+    """The deck's per-row chains (q03 → q03a → q03b), found from the definition."""
+    tables = []
+    for item in q.items():
+        followups = [f for f in item.followups if f.per_row]
+        if not item.rows or not followups:
+            continue
+        chain = [item.id, followups[0].id] + [f.id for f in followups[0].followups if f.per_row][:1]
+        tables.append({"item": item, "chain": [q.item(i) for i in chain],
+                       "rows": routing_table(q, results, chain)})
+    return tables
+
+
+@bp.get("/<int:round_id>/svar.xlsx")
+@staff_required()
+def answers_xlsx(round_id: int) -> Response:
+    data = _data(_round(round_id))
+    payload = build_answer_file(data, utcnow(), include_drafts=request.args.get("utkast") == "1")
+    return _download(payload, XLSX, _filename(data, "svar.xlsx"))
+
+
+@bp.get("/<int:round_id>/svar.json")
+@staff_required()
+def answers_document(round_id: int) -> Response:
+    data = _data(_round(round_id))
+    return _download(answers_json(data, utcnow()), "application/json", _filename(data, "svar.json"))
+
+
+@bp.get("/<int:round_id>/resultat.json")
+@staff_required()
+def results_json(round_id: int) -> Response:
+    import json
+
+    data = _data(_round(round_id))
+    payload = json.dumps(data.results().to_json(data.info.name), ensure_ascii=False, indent=1)
+    return _download(payload.encode("utf-8"), "application/json", _filename(data, "resultat.json"))
+
+
+@bp.post("/<int:round_id>/frys")
+@staff_required()
+def freeze(round_id: int) -> WerkzeugResponse:
+    round_ = _round(round_id)
+    form = FreezeForm()
+    if form.validate_on_submit():
+        snapshot, created = freeze_round(db.session, round_, current_user.email, form.note.data or "")
+        db.session.commit()
+        flash(f"Resultaten är frysta som version {snapshot.version}." if created else
+              f"Inget har ändrats sedan version {snapshot.version}; ingen ny version behövdes.",
+              "success")
+    return redirect(url_for("results.overview", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/hav-frysning")
+@staff_required()
+def lift(round_id: int) -> WerkzeugResponse:
+    round_ = _round(round_id)
+    form = LiftForm()
+    if not form.validate_on_submit():
+        flash("Ange ett skäl till att frysningen hävs.", "error")
+    else:
+        try:
+            snapshot = lift_freeze(db.session, round_, current_user.email, form.reason.data)
+        except SnapshotError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Frysningen är hävd. Version {snapshot.version} finns kvar.", "success")
+    return redirect(url_for("results.overview", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/import")
+@staff_required()
+def upload(round_id: int) -> Any:
+    round_ = _round(round_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash("Välj en fil att importera.", "error")
+        return redirect(url_for("results.overview", round_id=round_id))
+    file = form.file.data
+    try:
+        report = import_answers(db.session, round_, file.read(), current_user.email, file.filename or "")
+    except ImportRejected as rejected:
+        db.session.rollback()
+        return render_template("results/import_rejected.html", round=round_,
+                               problems=rejected.problems[:SHOWN_PROBLEMS],
+                               total=len(rejected.problems), filename=file.filename), 422
+    db.session.commit()
+    flash(f"{report.responses} svar importerades ({report.submitted} inskickade, {report.drafts} utkast).",
+          "success")
+    return redirect(url_for("results.overview", round_id=round_id))
