@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from survey.mail.contacts import MERGE_COLUMNS
+from survey.reports.lists import MERGE_COLUMNS
 
 
 def safe_cell(text: str) -> str:

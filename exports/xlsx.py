@@ -28,9 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from exports.xlsx_common import (
     KIND_LABELS,
-    NOT_ASKED_MARK,
     NOT_SUBMITTED,
-    ORG_COLUMNS,
     ORG_HEADERS,
     STATUS_LABELS,
     WORKBOOK_OPTIONS,
@@ -44,6 +42,7 @@ from exports.xlsx_sheets import write_about, write_codebook, write_summary
 from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundData
 from survey.questionnaire.model import ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
+from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
 __all__ = ["NOT_ASKED_MARK", "AnswerFile", "build_answer_file", "write_answer_file"]
 

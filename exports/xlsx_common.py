@@ -13,9 +13,7 @@ import xlsxwriter
 from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults
 from survey.questionnaire.model import Field, Questionnaire, Role
 
-NOT_ASKED_MARK = "–"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-ORG_COLUMNS = ("organisation", "name", "kind", "county", "status", "submitted_at")
 ORG_HEADERS = ("Organisationskod", "Organisation", "Typ", "Län", "Status", "Inskickad (svensk tid)")
 KIND_LABELS = {"region": "Region", "kommun": "Kommun"}
 STATUS_LABELS = {"submitted": "Inskickad", "draft": "Utkast", "reopened": "Öppnad igen"}

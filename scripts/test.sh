@@ -5,4 +5,8 @@ source "$(dirname "$0")/_venv.sh" test
 if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The checks first, each failing the run on any finding: the import contracts (pyproject.toml,
+# [tool.importlinter]); then the tests.
+set -e
+lint-imports --no-cache
 exec python -m pytest -p no:cacheprovider "$@"

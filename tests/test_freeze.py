@@ -44,7 +44,8 @@ ANSWERS = {"questionnaire": "regioner-2025", "responses": [
 @pytest.fixture
 def round_(app: Flask) -> Round:
     made = create_round(db.session, latest_version(db.session, "regioner-2025"),
-                        organisations_for(db.session, "region"), date(2025, 9, 23), date(2025, 10, 19))
+                        organisations_for(db.session, "region"), date(2025, 9, 23), date(2025, 10, 19),
+                        secret=app.config["SECRET_KEY"])
     import_answers(db.session, made, json.dumps(ANSWERS).encode(), "test@example.se")
     made.state = "closed"
     db.session.commit()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-import exports.xlsx_read
+import survey.responses.xlsx_read
 from exports.xlsx import build_answer_file
 from survey.cli import cli
 from survey.db import Answer, AnswerHistory, AuditEvent, Response, Round
@@ -37,7 +37,8 @@ GOOD = {"organisation": "01", "status": "submitted", "answers": {"q01": "ja", "q
 @pytest.fixture
 def round_(app: Flask) -> Round:
     made = create_round(db.session, latest_version(db.session, "regioner-2025"),
-                        organisations_for(db.session, "region"), date(2025, 9, 23), date(2025, 10, 19))
+                        organisations_for(db.session, "region"), date(2025, 9, 23), date(2025, 10, 19),
+                        secret=app.config["SECRET_KEY"])
     db.session.commit()
     return made
 
@@ -161,7 +162,7 @@ def test_broken_excel_files(round_: Round) -> None:
 
 def test_a_zip_bomb_is_not_unpacked(round_: Round, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = excel_file(round_)
-    monkeypatch.setattr(exports.xlsx_read, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(survey.responses.xlsx_read, "MAX_UNPACKED_BYTES", 1000)
     assert rejected(round_, raw, "svar.xlsx") == [("", "", "filen packas upp till mer än 0 MB")]
 
 

@@ -87,11 +87,3 @@ def test_status_workbook_keeps_text_as_text() -> None:
     assert sheet["A3"].value == "+46" and sheet["A3"].data_type == "s"
     assert sheet["H4"].value == datetime(2025, 10, 1) and sheet["I4"].value == "ja"
     assert sheet["I3"].value in ("", None)
-
-
-def test_progress_core_never_imports_flask() -> None:
-    import subprocess
-    import sys
-
-    code = "import sys, survey.reports.progress; print(any(m == 'flask' or m.startswith('flask.') for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -9,12 +9,11 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from exports.xlsx import build_answer_file
-from exports.xlsx_read import read_answer_file
 from survey.cli import cli
 from survey.db import AnswerHistory, Round
 from survey.questionnaire import Questionnaire
@@ -22,6 +21,7 @@ from survey.questionnaire.model import ItemType
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import clean_value
 from survey.responses.transfer import answers_document, answers_json, check_document, import_answers
+from survey.responses.xlsx_read import read_answer_file
 from survey.results import live_data, round_results
 from survey.rounds.lifecycle import create_round, latest_version, organisations_for, questionnaire_of
 from survey.web.extensions import db
@@ -35,7 +35,7 @@ def new_round(kind: str = "kommun", name: str = "Runda") -> Round:
     questionnaire = "kommuner-2025" if kind == "kommun" else "regioner-2025"
     return create_round(db.session, latest_version(db.session, questionnaire),
                         organisations_for(db.session, kind), datetime(2025, 9, 23).date(),
-                        datetime(2025, 10, 19).date(), name)
+                        datetime(2025, 10, 19).date(), name, secret=current_app.config["SECRET_KEY"])
 
 
 def random_text(rng: random.Random, limit: int) -> str:
@@ -162,7 +162,7 @@ def test_check_document_is_pure_and_reads_the_excel_marks() -> None:
     from tests.helpers import QUESTIONNAIRES
 
     q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
-    from exports.xlsx_read import NOT_ASKED
+    from survey.responses.xlsx_read import NOT_ASKED
 
     document = {"questionnaire": "regioner-2025", "responses": [
         {"organisation": "01", "status": "submitted",

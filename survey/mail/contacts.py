@@ -67,8 +67,6 @@ COLUMNS = {
     "epost": "respondent_email", "e-post": "respondent_email", "respondent_epost": "respondent_email",
     "kontaktperson_epost": "respondent_email", "respondent_email": "respondent_email",
 }
-MERGE_COLUMNS = ("Kod", "Organisation", "Registrator", "Kontaktperson", "Kontaktpersonens e-post",
-                 "Sista svarsdag", "Länk")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from exports.xlsx_read import NOT_ASKED, AnswerFileError, read_answer_file
 from survey.aggregation.aggregate import RoundData
 from survey.db import Answer, AnswerHistory, Organisation, Response, Round, RoundOrganisation, utcnow
 from survey.questionnaire import Questionnaire
@@ -39,6 +38,7 @@ from survey.questionnaire.model import ItemType
 from survey.questionnaire.routing import applicable_ids, inapplicable_answered
 from survey.questionnaire.values import InvalidValue, Value, clean_value
 from survey.responses.answers import current_values, reopen, save_answers, submit
+from survey.responses.xlsx_read import NOT_ASKED, AnswerFileError, read_answer_file
 from survey.results import is_frozen
 from survey.rounds.lifecycle import questionnaire_of
 

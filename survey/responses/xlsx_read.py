@@ -2,7 +2,7 @@
 
 Only the machine-readable sheet ``Koder`` is read (first row: column names and answer ids;
 first column: organisation codes). The result has the shape of the JSON answers document,
-so ``survey.transfer`` checks both formats the same way. Cells marked «–» (not asked) come
+so ``survey.responses.transfer`` checks both formats the same way. Cells marked «–» (not asked) come
 back as ``NOT_ASKED``; whether that is right is decided there, by the routing.
 
 A hostile file is refused with a message rather than read: not a zip, too large when
@@ -17,7 +17,7 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from exports.xlsx_common import NOT_ASKED_MARK, ORG_COLUMNS
+from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 SHEET = "Koder"
