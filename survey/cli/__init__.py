@@ -113,12 +113,12 @@ def setup_command() -> None:
     """Migrate the database to the newest revision and load registry and questionnaires."""
     from survey.db.migrate import upgrade
     from survey.setup import sync_questionnaires, sync_registry
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     upgrade(url)
-    added, updated = sync_registry(db.session)
-    loaded = sync_questionnaires(db.session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
+    added, updated = sync_registry(db_session())
+    loaded = sync_questionnaires(db_session(), Path(current_app.config["QUESTIONNAIRE_DIR"]))
     db.session.commit()
     click.echo(f"database: {_safe_url(url)} (migrated to head)")
     click.echo(f"organisations: {added} added, {updated} updated")
@@ -147,12 +147,12 @@ def round_group() -> None:
 def round_create(questionnaire_id: str, selector: str, opens: Any, closes: Any, name: str | None) -> None:
     """Create a round; prints the new round's id alone on the last line."""
     from survey.rounds.lifecycle import RoundError, create_round, latest_version, organisations_for
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     try:
-        version = latest_version(db.session, questionnaire_id)
-        orgs = organisations_for(db.session, selector)
-        round_ = create_round(db.session, version, orgs, opens.date(), closes.date(), name,
+        version = latest_version(db_session(), questionnaire_id)
+        orgs = organisations_for(db_session(), selector)
+        round_ = create_round(db_session(), version, orgs, opens.date(), closes.date(), name,
                               secret=current_app.config["SECRET_KEY"])
     except RoundError as error:
         raise click.ClickException(str(error)) from error
@@ -212,12 +212,12 @@ def users_group() -> None:
 def users_create(email: str, role: str, name: str) -> None:
     """Create a staff user; the password is prompted for or read from SURVEY_ADMIN_PASSWORD."""
     from survey.staff.accounts import StaffError, create_staff_user
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     password = os.environ.get("SURVEY_ADMIN_PASSWORD") or click.prompt(
         "Lösenord", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_staff_user(db.session, email, password, role, name)
+        user = create_staff_user(db_session(), email, password, role, name)
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -230,9 +230,9 @@ def users_create(email: str, role: str, name: str) -> None:
 def demo_command(today: Any) -> None:
     """Create demo rounds and a demo admin (idempotent); print the login and a few links."""
     from survey.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
-    summary = ensure_demo(db.session, today.date() if today else date.today(),
+    summary = ensure_demo(db_session(), today.date() if today else date.today(),
                           current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
     db.session.commit()
     base = current_app.config["BASE_URL"]

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import StaffSession, StaffUser, utcnow
 from survey.staff.sessions import Timeouts, check_session, end_session, expiry, find_session
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,7 +88,7 @@ def timeouts() -> Timeouts:
 
 @login_manager.user_loader
 def _load_principal(token: str) -> StaffPrincipal | None:
-    staff_session = find_session(db.session, token)
+    staff_session = find_session(db_session(), token)
     if staff_session is None:
         return None
     now = utcnow()

@@ -18,7 +18,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
 from survey.web.admin.forms import LoginForm, PasswordChangeForm
 from survey.web.auth import StaffPrincipal, safe_next, session_expiry, staff_required, touch
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 # Per address: a handful of guesses per quarter hour; per client address: enough for an
 # office behind one NAT, too few for a password spray.
@@ -38,27 +38,27 @@ def login() -> Any:
         return render_template("admin/login.html", form=form, errors=errors_of(form))
     email = form.email.data.strip().lower()
     if not _within_limits(email):
-        record(db.session, email, "login.throttled", ip=request.remote_addr)
+        record(db_session(), email, "login.throttled", ip=request.remote_addr)
         db.session.commit()
         return _login_failed(form, THROTTLED, 429)
-    user = authenticate(db.session, email, form.password.data)
+    user = authenticate(db_session(), email, form.password.data)
     if user is None:
-        record(db.session, email, "login.failed", ip=request.remote_addr)
+        record(db_session(), email, "login.failed", ip=request.remote_addr)
         db.session.commit()
         return _login_failed(form, FAILED, 200)
-    throttle.reset(db.session, f"login:email:{email}")
+    throttle.reset(db_session(), f"login:email:{email}")
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    token, staff_session = start_session(db.session, user, request.remote_addr or "",
+    token, staff_session = start_session(db_session(), user, request.remote_addr or "",
                                          request.user_agent.string)
-    record(db.session, user.email, "login", ip=request.remote_addr)
+    record(db_session(), user.email, "login", ip=request.remote_addr)
     db.session.commit()
     login_user(StaffPrincipal(user, staff_session, token))
     return redirect(safe_next(form.next.data))
 
 
 def _within_limits(email: str) -> bool:
-    by_email = throttle.allow(db.session, f"login:email:{email}", LOGIN_LIMIT_PER_EMAIL, LOGIN_WINDOW)
-    by_ip = throttle.allow(db.session, f"login:ip:{request.remote_addr}", LOGIN_LIMIT_PER_IP, LOGIN_WINDOW)
+    by_email = throttle.allow(db_session(), f"login:email:{email}", LOGIN_LIMIT_PER_EMAIL, LOGIN_WINDOW)
+    by_ip = throttle.allow(db_session(), f"login:ip:{request.remote_addr}", LOGIN_LIMIT_PER_IP, LOGIN_WINDOW)
     return by_email and by_ip
 
 
@@ -74,7 +74,7 @@ def logout() -> WerkzeugResponse:
     form = ActionForm()
     if form.validate_on_submit():
         end_session(current_user.staff_session, "logout")
-        record(db.session, actor(), "logout")
+        record(db_session(), actor(), "logout")
         db.session.commit()
     logout_user()
     session.clear()
@@ -112,7 +112,7 @@ def change_password() -> Any:
             form.current.errors = ["Det nuvarande lösenordet stämmer inte."]
         else:
             # Other browsers are signed out; this one continues.
-            set_password(db.session, user, form.new.data, actor(), keep=current_user.staff_session)
+            set_password(db_session(), user, form.new.data, actor(), keep=current_user.staff_session)
             db.session.commit()
             flash("Lösenordet är ändrat. Dina andra inloggningar har avslutats.", "success")
             return redirect(url_for("admin.index"))

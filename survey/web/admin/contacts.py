@@ -14,7 +14,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of
 from survey.web.admin.forms import ContactForm, ContactImportForm
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def contacts() -> str:
     orgs = [o for o in db.session.scalars(select(Organisation))
             if kind in ("", o.kind) and (not needle or needle in o.name.casefold() or o.code.startswith(needle))]
     orgs.sort(key=lambda o: (o.kind != "region", swedish_sort_key(o.name)))
-    found = contacts_by_org(db.session)
+    found = contacts_by_org(db_session())
     missing = sum(1 for o in orgs if o.id not in found or not (found[o.id].registrar_email or found[o.id].respondent_email))
     return render_template("admin/contacts.html", orgs=orgs, contacts=found, kind=kind,
                            query=request.args.get("q", ""), missing=missing)
@@ -39,10 +39,10 @@ def contacts() -> str:
 @staff_required()
 def contact_edit(code: str) -> Any:
     org = db.first_or_404(select(Organisation).where(Organisation.code == code))
-    stored = contacts_by_org(db.session).get(org.id)
+    stored = contacts_by_org(db_session()).get(org.id)
     form = ContactForm(obj=stored)
     if form.validate_on_submit():
-        changed = save_contact(db.session, org, form.registrar_email.data or "", form.respondent_name.data or "",
+        changed = save_contact(db_session(), org, form.registrar_email.data or "", form.respondent_name.data or "",
                                form.respondent_email.data or "", actor())
         db.session.commit()
         flash(f"Kontaktuppgifterna för {org.name} är sparade." if changed else "Inget ändrades.", "success")
@@ -66,7 +66,7 @@ def contacts_import() -> Any:
             codes = set(db.session.scalars(select(Organisation.code)))
             rows, problems = parse_contacts(table, codes)
             if not problems:
-                changed = import_contacts(db.session, rows, actor())
+                changed = import_contacts(db_session(), rows, actor())
                 db.session.commit()
                 flash(f"{len(rows)} rader lästes in; {changed} organisationer fick ändrade kontaktuppgifter.",
                       "success")

@@ -25,7 +25,7 @@ from survey.web.admin.common import ActionForm, actor, errors_of, get_member, ge
 from survey.web.admin.forms import ExtendForm, ReopenForm
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 SOURCE_LABELS = {"respondent": "organisationen", "staff": "personal åt organisationen",
                  "import": "import", "submit": "vid inskickning", "system": "systemet"}
@@ -83,7 +83,7 @@ def member(round_id: int, code: str) -> str:
                                .order_by(SentMail.id.desc())).all()
     return render_template(
         "admin/member.html", round=round_, member=member_, org=org,
-        response=find_response(db.session, round_, org), contact=contact,
+        response=find_response(db_session(), round_, org), contact=contact,
         recipients=recipients(contact), mails=mails, action=ActionForm(),
         deadline=deadline_of(round_.closes_on, member_.extended_until),
         link_url=f"{_base()}/svar/{derive_token(secret(), link.nonce)}" if link else None,
@@ -102,7 +102,7 @@ def member_extend(round_id: int, code: str) -> Any:
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_member(db.session, member_, form.until.data, form.reason.data, actor())
+            extend_member(db_session(), member_, form.until.data, form.reason.data, actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:
@@ -120,14 +120,14 @@ def member_link(round_id: int, code: str) -> WerkzeugResponse:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     if ActionForm().validate_on_submit():
-        replace_link(db.session, member_, actor(), secret())
+        replace_link(db_session(), member_, actor(), secret())
         db.session.commit()
         flash("Den gamla länken fungerar inte längre. Skicka den nya länken till organisationen.", "success")
     return redirect(url_for("admin.member", round_id=round_.id, code=code))
 
 
 def _response_or_none(round_: Round, member_: RoundOrganisation) -> Response | None:
-    return find_response(db.session, round_, member_.organisation)
+    return find_response(db_session(), round_, member_.organisation)
 
 
 @bp.get("/rundor/<int:round_id>/org/<code>/svar")
@@ -155,7 +155,7 @@ def response_reopen(round_id: int, code: str) -> Any:
     form = ReopenForm()
     if response is not None and form.validate_on_submit():
         try:
-            reopen_response(db.session, response, form.reason.data, actor())
+            reopen_response(db_session(), response, form.reason.data, actor())
         except Refused as error:
             form.reason.errors = [str(error)]
         else:

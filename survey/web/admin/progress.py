@@ -22,7 +22,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import get_round
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"name": "Namn", "code": "Kod", "county": "Län", "state": "Status",
@@ -48,7 +48,7 @@ def _chosen(rows: list[OrgProgress]) -> list[OrgProgress]:
 @staff_required()
 def progress(round_id: int) -> str:
     round_ = get_round(round_id)
-    rows = load_progress(db.session, round_)
+    rows = load_progress(db_session(), round_)
     counties = sorted({(row.county, row.county_name) for row in rows},
                       key=lambda pair: swedish_sort_key(pair[1]))
     shown = _chosen(rows)
@@ -67,7 +67,7 @@ def progress(round_id: int) -> str:
 @staff_required()
 def progress_xlsx(round_id: int) -> Response:
     round_ = get_round(round_id)
-    rows = _chosen(load_progress(db.session, round_))
+    rows = _chosen(load_progress(db_session(), round_))
     data = status_workbook(rows, f"{round_.name} – status {today().isoformat()}")
     filename = f"status-runda-{round_.id}-{today().isoformat()}.xlsx"
     return Response(data, mimetype=XLSX,

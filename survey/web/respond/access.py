@@ -114,15 +114,15 @@ def invitation_or_abort(token: str) -> Invitation:
     (otherwise the status would still tell a right guess apart); each worker remembers the
     block in memory so that a good request costs no extra query.
     """
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     address = request.remote_addr or "-"
     blocked: dict[str, float] = current_app.extensions.setdefault("respond_blocked", {})
     if blocked.get(address, 0.0) > time.monotonic():
         abort(status_page(429))
-    invitation = find_invitation(db.session, token)
+    invitation = find_invitation(db_session(), token)
     if invitation is None:
-        allowed = allow(db.session, f"respond-token:{address}", WRONG_TOKEN_LIMIT,
+        allowed = allow(db_session(), f"respond-token:{address}", WRONG_TOKEN_LIMIT,
                         WRONG_TOKEN_WINDOW)
         db.session.commit()
         if not allowed:

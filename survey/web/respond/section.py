@@ -21,7 +21,7 @@ from survey.questionnaire.model import Field, Section
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
 from survey.responses.answers import ConcurrentSave, ResponseLocked, SaveResult, save_answers
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.forms.display import display_value
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
@@ -152,7 +152,7 @@ def save_posted(visit: Visit, posted: PostedSection, person: Person) -> SaveResu
     changes = {aid: value for aid, value in posted.values.items()
                if aid in applicable and aid not in posted.keep_theirs}
     response = visit.ensure_response()
-    return save_answers(db.session, response, changes, posted.seen, person.actor, "respondent")
+    return save_answers(db_session(), response, changes, posted.seen, person.actor, "respondent")
 
 
 def _person_for_post(visit: Visit, posted: PostedSection) -> tuple[Person | None, dict[str, Any]]:
