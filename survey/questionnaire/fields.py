@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import (
@@ -54,20 +55,20 @@ def _row_labels(item: Item, items: dict[str, Item]) -> dict[str, str]:
 
 def _item_cells(item: Item, section_id: str, items: dict[str, Item]) -> Iterator[Field]:
     kind, codes = cell_type(item), cell_codes(item)
-    common = {"item_id": item.id, "section_id": section_id, "role": item.role, "type": kind,
-              "codes": codes, "required": item.required, "max_length": item.max_length}
+    cell = partial(Field, item_id=item.id, section_id=section_id, role=item.role, type=kind,
+                   codes=codes, required=item.required, max_length=item.max_length)
     if item.type in ROW_TYPES:
         for row in item.rows:
             answer_id = f"{item.id}_{row.code}"
-            yield Field(id=answer_id, label=row.label, row=row.code, **common)
+            yield cell(id=answer_id, label=row.label, row=row.code)
             if row.specify:
                 yield _specify_field(row.specify, item, section_id, answer_id, YES)
     elif item.per_row:
         labels = _row_labels(item, items)
         for code in item.per_row:
-            yield Field(id=f"{item.id}_{code}", label=labels.get(code, code), row=code, **common)
+            yield cell(id=f"{item.id}_{code}", label=labels.get(code, code), row=code)
     else:
-        yield Field(id=item.id, label=item.text, **common)
+        yield cell(id=item.id, label=item.text)
         for option in item.options:
             if option.specify:
                 yield _specify_field(option.specify, item, section_id, item.id, option.code)

@@ -231,7 +231,7 @@ class _Builder:
     def item_type(self, raw: LocatedDict, item_id: str) -> ItemType | None:
         value = raw.get("type")
         try:
-            return ItemType(value)
+            return ItemType(str(value))
         except ValueError:
             known = ", ".join(t.value for t in ItemType)
             self.problem(raw.loc("type"), item_id, f"unknown type {value!r} (known types: {known})")

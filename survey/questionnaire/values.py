@@ -43,7 +43,7 @@ def format_swedish_number(value: str | Decimal) -> str:
     number = Decimal(value)
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
