@@ -10,7 +10,7 @@ not written; the page shows both values and lets the person choose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
@@ -38,6 +38,9 @@ from survey.web.respond.identity import (
 )
 from survey.web.respond.shell import messages_html, render_section_page
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
+
+if TYPE_CHECKING:
+    from survey.web.forms.summary import QuestionSummary
 
 IDENTITY_KEYS = frozenset({"namn", "epost"})
 PageResult = WerkzeugResponse | tuple[str, int] | str
@@ -235,7 +238,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
          "external": str(escape(external)), "messages": messages_html(notice, alert)})
 
 
-def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
+def section_rows(visit: Visit, section: Section) -> list[QuestionSummary]:
     from survey.web.forms.summary import section_summary
 
     return section_summary(visit.q, section, visit.values)
