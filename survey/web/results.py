@@ -32,6 +32,7 @@ from survey.results import (
     round_data,
     snapshots,
 )
+from survey.web.admin.forms import filled
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
 
@@ -185,7 +186,7 @@ def lift(round_id: int) -> WerkzeugResponse:
         flash("Ange ett skäl till att frysningen hävs.", "error")
     else:
         try:
-            snapshot = lift_freeze(db_session(), round_, current_user.email, form.reason.data)
+            snapshot = lift_freeze(db_session(), round_, current_user.email, filled(form.reason.data))
         except SnapshotError as error:
             flash(str(error), "error")
         else:

@@ -16,7 +16,7 @@ from survey.staff.passwords import verify_password
 from survey.staff.sessions import end_session, start_session
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
-from survey.web.admin.forms import LoginForm, PasswordChangeForm
+from survey.web.admin.forms import LoginForm, PasswordChangeForm, filled
 from survey.web.auth import StaffPrincipal, safe_next, session_expiry, staff_required, touch
 from survey.web.extensions import db, db_session
 
@@ -36,12 +36,12 @@ def login() -> Any:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form, errors=errors_of(form))
-    email = form.email.data.strip().lower()
+    email = filled(form.email.data).strip().lower()
     if not _within_limits(email):
         record(db_session(), email, "login.throttled", ip=request.remote_addr)
         db.session.commit()
         return _login_failed(form, THROTTLED, 429)
-    user = authenticate(db_session(), email, form.password.data)
+    user = authenticate(db_session(), email, filled(form.password.data))
     if user is None:
         record(db_session(), email, "login.failed", ip=request.remote_addr)
         db.session.commit()
@@ -108,11 +108,11 @@ def change_password() -> Any:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user.user
-        if not verify_password(user.password_hash, form.current.data):
+        if not verify_password(user.password_hash, filled(form.current.data)):
             form.current.errors = ["Det nuvarande lösenordet stämmer inte."]
         else:
             # Other browsers are signed out; this one continues.
-            set_password(db_session(), user, form.new.data, actor(), keep=current_user.staff_session)
+            set_password(db_session(), user, filled(form.new.data), actor(), keep=current_user.staff_session)
             db.session.commit()
             flash("Lösenordet är ändrat. Dina andra inloggningar har avslutats.", "success")
             return redirect(url_for("admin.index"))

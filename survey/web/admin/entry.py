@@ -51,7 +51,7 @@ def _fields(q: Questionnaire, section: Section) -> list[Field]:
     return [f for f in q.fields if f.item_id in ids]
 
 
-def _posted(f: Field) -> object:
+def _posted(f: Field) -> Value:
     if f.type is ItemType.MULTIPLE:
         return request.form.getlist(f.id)
     return request.form.get(f.id)
@@ -104,7 +104,7 @@ def response_entry(round_id: int, code: str) -> Any:
 
 def _raw_values(fields: list[Field]) -> dict[str, Value]:
     """What was typed, to show it again next to the error."""
-    return {f.id: _posted(f) for f in fields}  # type: ignore[misc]
+    return {f.id: _posted(f) for f in fields}
 
 
 @bp.post("/rundor/<int:round_id>/org/<code>/registrera/skicka-in")

@@ -21,7 +21,7 @@ from survey.mail.mailings import (
 )
 from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of, get_round, secret
-from survey.web.admin.forms import SendForm, TemplateForm
+from survey.web.admin.forms import SendForm, TemplateForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
@@ -56,11 +56,11 @@ def mail_template(round_id: int, kind: str) -> Any:
     subject, body, _ = template_for(db_session(), round_, kind)
     form = TemplateForm(subject=subject, body=body)
     if form.validate_on_submit():
-        problems = check_template(form.subject.data, form.body.data)
+        problems = check_template(filled(form.subject.data), filled(form.body.data))
         if problems:
             form.body.errors = problems
         else:
-            save_template(db_session(), round_, kind, form.subject.data, form.body.data, actor())
+            save_template(db_session(), round_, kind, filled(form.subject.data), filled(form.body.data), actor())
             db.session.commit()
             flash(f"Mallen för {KIND_LABELS[kind].lower()} är sparad.", "success")
             return redirect(url_for("admin.mailings", round_id=round_.id))

@@ -22,7 +22,7 @@ from survey.rounds.lifecycle import active_link, extend_member, questionnaire_of
 from survey.rounds.links import derive_token
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_member, get_round, secret
-from survey.web.admin.forms import ExtendForm, ReopenForm
+from survey.web.admin.forms import ExtendForm, ReopenForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
@@ -102,7 +102,7 @@ def member_extend(round_id: int, code: str) -> Any:
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_member(db_session(), member_, form.until.data, form.reason.data, actor())
+            extend_member(db_session(), member_, filled(form.until.data), filled(form.reason.data), actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:
@@ -155,7 +155,7 @@ def response_reopen(round_id: int, code: str) -> Any:
     form = ReopenForm()
     if response is not None and form.validate_on_submit():
         try:
-            reopen_response(db_session(), response, form.reason.data, actor())
+            reopen_response(db_session(), response, filled(form.reason.data), actor())
         except Refused as error:
             form.reason.errors = [str(error)]
         else:

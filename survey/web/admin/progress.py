@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, render_template, request, url_for
 
 from exports.xlsx_progress import status_workbook
@@ -27,6 +29,11 @@ from survey.web.extensions import db_session
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"name": "Namn", "code": "Kod", "county": "Län", "state": "Status",
                "deadline": "Sista svarsdag", "activity": "Senaste aktivitet"}
+
+
+def _query() -> dict[str, Any]:
+    """This page's query string (first value of each key), for a link that keeps the filters."""
+    return request.args.to_dict()
 
 
 def _filters() -> dict[str, str]:
@@ -60,7 +67,7 @@ def progress(round_id: int) -> str:
         descending=request.args.get("ordning") == "fallande", sort_labels=SORT_LABELS,
         kinds=sorted({row.kind for row in rows}), kind_labels=KIND_LABELS, today=today(),
         crumbs=crumbs(round_), export_url=url_for("admin.progress_xlsx", round_id=round_id,
-                                                  **request.args))
+                                                  **_query()))
 
 
 @bp.get("/rundor/<int:round_id>/framsteg.xlsx")

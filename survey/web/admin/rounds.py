@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import QuestionnaireVersion, Round
@@ -28,11 +31,11 @@ from survey.rounds.progress import load_progress
 from survey.staff.audit import record, round_events
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_round, round_state
-from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices
+from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices, filled
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
 
-STATE_ACTIONS = {"open": open_round, "close": close_round, "archive": archive_round}
+DATED_ACTIONS: dict[str, Callable[[Session, Round, str, date], None]] = {"open": open_round, "close": close_round}
 STATE_DONE = {"open": "Rundan är öppen.", "close": "Rundan är stängd.", "archive": "Rundan är arkiverad."}
 
 
@@ -74,9 +77,9 @@ def round_new() -> Any:
         try:
             version = latest_version(db_session(), form.questionnaire.data)
             selector = version.respondent_kind if form.selection.data == "all" else \
-                ",".join(form.codes.data.replace(";", ",").replace("\n", ",").split(","))
+                 ",".join((form.codes.data or "").replace(";", ",").replace("\n", ",").split(","))
             orgs = organisations_for(db_session(), selector)
-            round_ = create_round(db_session(), version, orgs, form.opens.data, form.closes.data,
+            round_ = create_round(db_session(), version, orgs, filled(form.opens.data), filled(form.closes.data),
                                   (form.name.data or "").strip() or None, secret=current_app.config["SECRET_KEY"])
         except Refused as error:
             form.codes.errors = [_swedish(str(error))]
@@ -121,8 +124,8 @@ def round_edit(round_id: int) -> Any:
     form = RoundEditForm(obj=round_, opens=round_.opens_on, closes=round_.closes_on)
     if form.validate_on_submit():
         try:
-            change_round(db_session(), round_, form.name.data, form.opens.data, form.closes.data,
-                         actor(), today())
+            change_round(db_session(), round_, filled(form.name.data), filled(form.opens.data),
+                         filled(form.closes.data), actor(), today())
         except Refused as error:
             form.opens.errors = [str(error)]
         else:
@@ -137,14 +140,14 @@ def round_edit(round_id: int) -> Any:
 @staff_required()
 def round_state_change(round_id: int, action: str) -> WerkzeugResponse:
     round_ = get_round(round_id)
-    if action not in STATE_ACTIONS:
+    if action not in STATE_DONE:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
             if action == "archive":
                 archive_round(db_session(), round_, actor())
             else:
-                STATE_ACTIONS[action](db_session(), round_, actor(), today())  # type: ignore[call-arg]
+                DATED_ACTIONS[action](db_session(), round_, actor(), today())
         except Refused as error:
             flash(str(error), "error")
         else:
@@ -176,7 +179,7 @@ def round_extend(round_id: int) -> Any:
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_round(db_session(), round_, form.until.data, form.reason.data, actor())
+            extend_round(db_session(), round_, filled(form.until.data), filled(form.reason.data), actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:

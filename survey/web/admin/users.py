@@ -22,7 +22,7 @@ from survey.staff.audit import record
 from survey.staff.sessions import end_session, end_user_sessions, open_sessions
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
-from survey.web.admin.forms import NewPasswordForm, UserEditForm, UserForm
+from survey.web.admin.forms import NewPasswordForm, UserEditForm, UserForm, filled
 from survey.web.auth import staff_required, timeouts
 from survey.web.extensions import db, db_session
 
@@ -45,8 +45,8 @@ def user_new() -> Any:
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = create_staff_user(db_session(), form.email.data, form.password.data, form.role.data,
-                                     form.name.data.strip())
+            user = create_staff_user(db_session(), filled(form.email.data), filled(form.password.data),
+                                     form.role.data, filled(form.name.data).strip())
         except StaffError as error:
             form.email.errors = [_swedish(str(error))]
         else:
@@ -77,9 +77,10 @@ def user_edit(user_id: int) -> Any:
             form.role.errors = ["Det måste finnas minst en aktiv administratör." if "last" in str(error)
                                 else str(error)]
         else:
-            if form.name.data.strip() != user.name:
-                record(db_session(), actor(), "user.name", user=user.email, new=form.name.data.strip())
-                user.name = form.name.data.strip()
+            name = filled(form.name.data).strip()
+            if name != user.name:
+                record(db_session(), actor(), "user.name", user=user.email, new=name)
+                user.name = name
             db.session.commit()
             flash(f"Kontot för {user.email} är sparat.", "success")
             return redirect(url_for("admin.users"))
@@ -94,7 +95,7 @@ def user_password(user_id: int) -> Any:
     user = db.get_or_404(StaffUser, user_id)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        set_password(db_session(), user, form.password.data, actor())
+        set_password(db_session(), user, filled(form.password.data), actor())
         db.session.commit()
         flash(f"Nytt lösenord för {user.email}; alla dess inloggningar är avslutade.", "success")
         return redirect(url_for("admin.users"))
