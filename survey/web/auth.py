@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
@@ -86,7 +86,6 @@ def timeouts() -> Timeouts:
                     absolute=timedelta(hours=float(config["STAFF_ABSOLUTE_HOURS"])))
 
 
-@login_manager.user_loader
 def _load_principal(token: str) -> StaffPrincipal | None:
     staff_session = find_session(db_session(), token)
     if staff_session is None:
@@ -101,6 +100,9 @@ def _load_principal(token: str) -> StaffPrincipal | None:
     if request.endpoint not in PASSIVE_ENDPOINTS and now - _aware(staff_session.last_seen_at) >= TOUCH_EVERY:
         touch(staff_session)
     return StaffPrincipal(staff_session.user, staff_session, token)
+
+
+login_manager.user_loader(_load_principal)  # registered by a call: Flask-Login's decorators are untyped
 
 
 def touch(staff_session: StaffSession) -> None:
@@ -119,7 +121,6 @@ def _aware(moment: Any) -> Any:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@login_manager.unauthorized_handler
 def _unauthorized() -> WerkzeugResponse | tuple[dict[str, str], int]:
     reason = g.get("session_end_reason")
     session.pop("_user_id", None)
@@ -131,6 +132,9 @@ def _unauthorized() -> WerkzeugResponse | tuple[dict[str, str], int]:
           "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("admin.login", next=target))
+
+
+login_manager.unauthorized_handler(_unauthorized)
 
 
 def safe_next(target: str | None) -> str:
@@ -154,7 +158,8 @@ def staff_required(role: str | None = None) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        # A mark the authorization test reads; mypy does not model attributes set on a function.
         wrapped.staff_role = role or "staff"  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
