@@ -11,7 +11,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 from flask import current_app
@@ -94,7 +94,7 @@ def orgs_group() -> None:
 @click.option("--kind", type=click.Choice(["region", "kommun"]))
 @click.option("--sort", "sort_by", type=click.Choice(["code", "name"]), default="code", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def orgs_list(kind: str | None, sort_by: str, as_json: bool) -> None:
+def orgs_list(kind: str | None, sort_by: Literal["code", "name"], as_json: bool) -> None:
     """List organisations (Swedish order with --sort name)."""
     from survey.registry import load_registry, sort_organisations
 

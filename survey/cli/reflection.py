@@ -8,12 +8,16 @@ builders, so a file made here is the file staff and organisations download.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+if TYPE_CHECKING:
+    from survey.db import Organisation, Round
 
-def _round(round_id: int):  # type: ignore[no-untyped-def]
+
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -23,7 +27,7 @@ def _round(round_id: int):  # type: ignore[no-untyped-def]
     return round_
 
 
-def _organisation(code: str):  # type: ignore[no-untyped-def]
+def _organisation(code: str) -> Organisation:
     from sqlalchemy import select
 
     from survey.db import Organisation
@@ -141,11 +145,11 @@ def compare_command(before_id: int, after_id: int) -> None:
         raise click.ClickException(str(error)) from error
     click.echo(f"svars-id\t{found.before_year}\t{found.after_year}\tförändring")
     for item in found.items.values():
-        if not item.comparable:
+        if not item.comparable or item.before is None or item.after is None:
             click.echo(f"{item.answer_id}\t–\t–\tinte jämförbar: {' '.join(item.reasons)}")
             continue
-        code = "ja" if item.after and "ja" in item.after.counts else next(iter(item.after.counts), "")  # type: ignore[union-attr]
-        old, new = item.before.counts.get(code, 0), item.after.counts.get(code, 0)  # type: ignore[union-attr]
+        code = "ja" if item.after and "ja" in item.after.counts else next(iter(item.after.counts), "")
+        old, new = item.before.counts.get(code, 0), item.after.counts.get(code, 0)
         click.echo(f"{item.answer_id}\t{old}\t{new}\t{new - old:+d} ({code})")
 
 
