@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 PARENT = "$parent"
 """Placeholder reference for the shorthand form (``= ja``): the parent's value."""
@@ -20,7 +19,7 @@ PARENT = "$parent"
 COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=", "in")
 ORDERING_OPS = ("<", "<=", ">", ">=")
 
-Value = Union[str, list[str], None]
+Value = str | list[str] | None
 
 
 class ConditionSyntaxError(ValueError):
@@ -57,7 +56,7 @@ class Or:
     operands: tuple[Expr, ...]
 
 
-Expr = Union[Compare, Answered, Not, And, Or]
+Expr = Compare | Answered | Not | And | Or
 
 _TOKEN = re.compile(
     r"""\s*(?:
