@@ -76,7 +76,8 @@ def questionnaire_show(questionnaire_id: str, as_json: bool) -> None:
     if as_json:
         _echo_json(normalised(q))
         return
-    click.echo(f"{q.id}: {q.title} ({q.main_question_count} huvudfrågor, {q.followup_count} följdfrågor, {len(q.fields)} svars-id)")
+    click.echo(f"{q.id}: {q.title} ({q.main_question_count} huvudfrågor, {q.followup_count} följdfrågor, "
+               f"{len(q.fields)} svars-id)")
     for section in q.sections:
         click.echo(f"\n{section.title}")
         for item in section.walk():
@@ -175,7 +176,8 @@ def round_list(as_json: bool) -> None:
         _echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['id']}\t{row['state']}\t{row['opens']} – {row['closes']}\t{row['questionnaire']}\t{row['name']}")
+        click.echo(f"{row['id']}\t{row['state']}\t{row['opens']} – {row['closes']}\t{row['questionnaire']}\t"
+                   f"{row['name']}")
 
 
 @round_group.command("links")
@@ -192,7 +194,7 @@ def round_links_command(round_id: int, as_json: bool) -> None:
         raise click.ClickException(f"no round with id {round_id}")
     links = round_links(round_, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
     if as_json:
-        _echo_json([{"code": l.code, "name": l.name, "url": l.url} for l in links])
+        _echo_json([{"code": link.code, "name": link.name, "url": link.url} for link in links])
         return
     for link in links:
         click.echo(f"{link.code}\t{link.name}\t{link.url}")

@@ -30,7 +30,8 @@ def contacts() -> str:
             if kind in ("", o.kind) and (not needle or needle in o.name.casefold() or o.code.startswith(needle))]
     orgs.sort(key=lambda o: (o.kind != "region", swedish_sort_key(o.name)))
     found = contacts_by_org(db_session())
-    missing = sum(1 for o in orgs if o.id not in found or not (found[o.id].registrar_email or found[o.id].respondent_email))
+    missing = sum(1 for o in orgs
+                  if o.id not in found or not (found[o.id].registrar_email or found[o.id].respondent_email))
     return render_template("admin/contacts.html", orgs=orgs, contacts=found, kind=kind,
                            query=request.args.get("q", ""), missing=missing)
 
