@@ -115,10 +115,7 @@ def question_slides(plan: Plan, item: Item) -> list[Spec]:
         return []  # free text is shown by theme (see exports.pptx_deck)
     if item.type in (ItemType.NUMBER, ItemType.DATE):
         return [_number_table(plan, item)]
-    if item.has_rows:
-        specs = _matrix_slides(plan, item)
-    else:
-        specs = _choice_slides(plan, item)
+    specs = _matrix_slides(plan, item) if item.has_rows else _choice_slides(plan, item)
     for follow in item.followups:
         if not follow.per_row and (item.has_rows or not _inline(follow)):
             specs.extend(_followup_slides(plan, follow))

@@ -217,10 +217,9 @@ class _Compiler:
             if expr.op in cond.ORDERING_OPS:
                 self.report(item, f"'{expr.op}' needs a number or date, but {ref} is a choice")
                 return False
-        elif target.type is ItemType.NUMBER and expr.op != "in":
-            if any(cond._number(v) is None for v in expr.values):
-                self.report(item, f"condition compares the number {ref} with a value that is not a number")
-                return False
+        elif target.type is ItemType.NUMBER and expr.op != "in" and any(cond._number(v) is None for v in expr.values):
+            self.report(item, f"condition compares the number {ref} with a value that is not a number")
+            return False
         return True
 
 
