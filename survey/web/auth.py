@@ -14,7 +14,7 @@ authorization matrix test knows what to expect of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -111,13 +111,11 @@ def touch(staff_session: StaffSession) -> None:
     db.session.commit()
 
 
-def session_expiry() -> Any:
+def session_expiry() -> datetime:
     return expiry(current_user.staff_session, timeouts())
 
 
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
-
+def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -197,7 +198,7 @@ def lift(round_id: int) -> WerkzeugResponse:
 
 @bp.post("/<int:round_id>/import")
 @staff_required()
-def upload(round_id: int) -> Any:
+def upload(round_id: int) -> ResponseReturnValue:
     round_ = _round(round_id)
     form = ImportForm()
     if not form.validate_on_submit():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -40,7 +41,7 @@ def _actor() -> str:
     return str(getattr(current_user, "email", "personal"))
 
 
-def _back(round_: Round, anchor: str = "") -> Any:
+def _back(round_: Round, anchor: str = "") -> ResponseReturnValue:
     return redirect(url_for("themes.round_page", round_id=round_.id) + (f"#{anchor}" if anchor else ""))
 
 
@@ -68,7 +69,7 @@ def round_page(round_id: int) -> str:
 
 @bp.post("/<int:round_id>/standardteman")
 @staff_required()
-def seed(round_id: int) -> Any:
+def seed(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     seed_default_themes(db_session(), round_)
     db.session.commit()
@@ -78,7 +79,7 @@ def seed(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/teman")
 @staff_required()
-def create(round_id: int) -> Any:
+def create(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     try:
         add_theme(db_session(), round_, request.form.get("name", ""))
@@ -105,7 +106,7 @@ def _theme(round_: Round, theme_id: int) -> Theme:
 
 @bp.post("/<int:round_id>/teman/andra")
 @staff_required()
-def change(round_id: int) -> Any:
+def change(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     theme = _theme(round_, _int(request.form.get("theme_id")))
     try:
@@ -123,7 +124,7 @@ def change(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/svar")
 @staff_required()
-def tag(round_id: int) -> Any:
+def tag(round_id: int) -> ResponseReturnValue:
     """Tags and quote of one free-text answer (named by response and answer id in the form)."""
     round_ = db.get_or_404(Round, round_id)
     response_id, answer_id = _int(request.form.get("response_id")), request.form.get("answer_id", "")
@@ -148,7 +149,7 @@ def tag(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/publicering")
 @staff_required("admin")
-def publishing(round_id: int) -> Any:
+def publishing(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     try:
         if request.form.get("action") == "unpublish":

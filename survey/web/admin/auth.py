@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -30,7 +31,7 @@ THROTTLED = "För många inloggningsförsök. Vänta en kvart och försök sedan
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
-def login() -> Any:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(next=request.args.get("next", ""))
@@ -93,7 +94,7 @@ def session_status() -> dict[str, Any]:
 
 @bp.post("/session/forlang")
 @staff_required()
-def session_extend() -> Any:
+def session_extend() -> ResponseReturnValue:
     """«Fortsätt vara inloggad»: counts as activity; JSON for the script, a redirect without."""
     if ActionForm().validate_on_submit():
         touch(current_user.staff_session)
@@ -104,7 +105,7 @@ def session_extend() -> Any:
 
 @bp.route("/konto/losenord", methods=["GET", "POST"])
 @staff_required()
-def change_password() -> Any:
+def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user.user

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from survey.db import Organisation
@@ -38,7 +37,7 @@ def contacts() -> str:
 
 @bp.route("/kontakter/<code>", methods=["GET", "POST"])
 @staff_required()
-def contact_edit(code: str) -> Any:
+def contact_edit(code: str) -> ResponseReturnValue:
     org = db.first_or_404(select(Organisation).where(Organisation.code == code))
     stored = contacts_by_org(db_session()).get(org.id)
     form = ContactForm(obj=stored)
@@ -54,7 +53,7 @@ def contact_edit(code: str) -> Any:
 
 @bp.route("/kontakter/import", methods=["GET", "POST"])
 @staff_required()
-def contacts_import() -> Any:
+def contacts_import() -> ResponseReturnValue:
     form = ContactImportForm()
     problems: list[str] = []
     if form.validate_on_submit():

@@ -8,9 +8,8 @@ organisation changes an answer meanwhile, staff see a conflict instead of overwr
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from survey.db import Response, Round, RoundOrganisation
 from survey.questionnaire import Field, ItemType, Questionnaire, Section
@@ -59,7 +58,7 @@ def _posted(f: Field) -> Value:
 
 @bp.route("/rundor/<int:round_id>/org/<code>/registrera", methods=["GET", "POST"])
 @staff_required()
-def response_entry(round_id: int, code: str) -> Any:
+def response_entry(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member = get_member(round_, code)
     q = questionnaire_of(round_)
@@ -109,7 +108,7 @@ def _raw_values(fields: list[Field]) -> dict[str, Value]:
 
 @bp.post("/rundor/<int:round_id>/org/<code>/registrera/skicka-in")
 @staff_required()
-def response_submit(round_id: int, code: str) -> Any:
+def response_submit(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member = get_member(round_, code)
     response = find_response(db_session(), round_, member.organisation)

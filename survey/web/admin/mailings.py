@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from exports.lists import merge_csv, merge_xlsx
@@ -49,7 +48,7 @@ def mailings(round_id: int) -> str:
 
 @bp.route("/rundor/<int:round_id>/utskick/mall/<kind>", methods=["GET", "POST"])
 @staff_required()
-def mail_template(round_id: int, kind: str) -> Any:
+def mail_template(round_id: int, kind: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     if kind not in KIND_LABELS:
         abort(404)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -96,7 +97,7 @@ def _base() -> str:
 
 @bp.post("/rundor/<int:round_id>/org/<code>/forlang")
 @staff_required()
-def member_extend(round_id: int, code: str) -> Any:
+def member_extend(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     form = ExtendForm()
@@ -148,7 +149,7 @@ def _render_response(round_: Round, member_: RoundOrganisation, form: ReopenForm
 
 @bp.post("/rundor/<int:round_id>/org/<code>/svar/oppna")
 @staff_required()
-def response_reopen(round_id: int, code: str) -> Any:
+def response_reopen(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     response = _response_or_none(round_, member_)

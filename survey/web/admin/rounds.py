@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -70,7 +70,7 @@ def _questionnaire_choices() -> list[tuple[str, str]]:
 
 @bp.route("/rundor/ny", methods=["GET", "POST"])
 @staff_required()
-def round_new() -> Any:
+def round_new() -> ResponseReturnValue:
     form = RoundForm()
     form.questionnaire.choices = choices(_questionnaire_choices())
     if form.validate_on_submit():
@@ -116,7 +116,7 @@ def round_detail(round_id: int) -> str:
 
 @bp.route("/rundor/<int:round_id>/andra", methods=["GET", "POST"])
 @staff_required()
-def round_edit(round_id: int) -> Any:
+def round_edit(round_id: int) -> ResponseReturnValue:
     round_ = get_round(round_id)
     if round_state(round_) != "planned":
         flash("Rundan har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
@@ -174,7 +174,7 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
 
 @bp.route("/rundor/<int:round_id>/forlang", methods=["GET", "POST"])
 @staff_required()
-def round_extend(round_id: int) -> Any:
+def round_extend(round_id: int) -> ResponseReturnValue:
     round_ = get_round(round_id)
     form = ExtendForm()
     if form.validate_on_submit():

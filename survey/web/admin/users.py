@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -41,7 +40,7 @@ def users() -> str:
 
 @bp.route("/anvandare/ny", methods=["GET", "POST"])
 @staff_required("admin")
-def user_new() -> Any:
+def user_new() -> ResponseReturnValue:
     form = UserForm()
     if form.validate_on_submit():
         try:
@@ -64,7 +63,7 @@ def _swedish(message: str) -> str:
 
 @bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
 @staff_required("admin")
-def user_edit(user_id: int) -> Any:
+def user_edit(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(StaffUser, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
@@ -91,7 +90,7 @@ def user_edit(user_id: int) -> Any:
 
 @bp.post("/anvandare/<int:user_id>/losenord")
 @staff_required("admin")
-def user_password(user_id: int) -> Any:
+def user_password(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(StaffUser, user_id)
     form = NewPasswordForm()
     if form.validate_on_submit():

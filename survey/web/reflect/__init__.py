@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
@@ -37,7 +38,7 @@ def _context(token: str) -> tuple[Round, Organisation] | WerkzeugResponse | str:
 
 
 @bp.get("/<token>/")
-def overview(token: str) -> Any:
+def overview(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
@@ -49,7 +50,7 @@ def overview(token: str) -> Any:
 
 
 @bp.route("/<token>/anteckningar", methods=["GET", "POST"])
-def edit_notes(token: str) -> Any:
+def edit_notes(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
@@ -83,16 +84,16 @@ def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, k
 
 
 @bp.get("/<token>/reflektion.pptx")
-def download_pptx(token: str) -> Any:
+def download_pptx(token: str) -> ResponseReturnValue:
     return _download(token, "pptx")
 
 
 @bp.get("/<token>/reflektion.xlsx")
-def download_xlsx(token: str) -> Any:
+def download_xlsx(token: str) -> ResponseReturnValue:
     return _download(token, "xlsx")
 
 
-def _download(token: str, kind: str) -> Any:
+def _download(token: str, kind: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
