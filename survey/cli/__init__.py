@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ from survey.config import QUESTIONNAIRE_DIR
 from survey.web.app import create_app
 
 
-def _create_app() -> Any:
+def _create_app() -> Flask:
     return create_app()
 
 
@@ -145,7 +145,7 @@ def round_group() -> None:
 @click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--name")
-def round_create(questionnaire_id: str, selector: str, opens: Any, closes: Any, name: str | None) -> None:
+def round_create(questionnaire_id: str, selector: str, opens: datetime, closes: datetime, name: str | None) -> None:
     """Create a round; prints the new round's id alone on the last line."""
     from survey.rounds.lifecycle import RoundError, create_round, latest_version, organisations_for
     from survey.web.extensions import db, db_session
@@ -229,7 +229,7 @@ def users_create(email: str, role: str, name: str) -> None:
 # -- demo ---------------------------------------------------------------------------------
 @cli.command("demo")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")
-def demo_command(today: Any) -> None:
+def demo_command(today: datetime | None) -> None:
     """Create demo rounds and a demo admin (idempotent); print the login and a few links."""
     from survey.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo
     from survey.web.extensions import db, db_session

@@ -16,11 +16,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+if TYPE_CHECKING:
+    from survey.aggregation.aggregate import RoundData
+    from survey.db import Round
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SOURCE_OPTIONS = (
     click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
@@ -36,13 +43,13 @@ def cli_actor() -> str:
         return "cli"
 
 
-def _with_source(command: Any) -> Any:
+def _with_source(command: F) -> F:
     for option in reversed(SOURCE_OPTIONS):
         command = option(command)
     return command
 
 
-def _round(round_id: int) -> Any:
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -52,7 +59,7 @@ def _round(round_id: int) -> Any:
     return round_
 
 
-def _data(round_id: int, live: bool, version: int | None) -> Any:
+def _data(round_id: int, live: bool, version: int | None) -> RoundData:
     from survey.results import SnapshotError, round_data
     from survey.web.extensions import db_session
 
@@ -71,7 +78,7 @@ def _write(output: str, payload: bytes) -> None:
     click.echo(f"skrev {output} ({len(payload):,} byte)".replace(",", " "), err=True)
 
 
-def _source_note(data: Any) -> str:
+def _source_note(data: RoundData) -> str:
     info = data.info
     if info.snapshot_version is None:
         return "aktuella svar"

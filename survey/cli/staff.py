@@ -11,12 +11,18 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+
+if TYPE_CHECKING:
+    from survey.db import Round
+
+T = TypeVar("T")
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -29,7 +35,7 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _round(round_id: int) -> Any:
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -39,7 +45,7 @@ def _round(round_id: int) -> Any:
     return round_
 
 
-def _commit_or_fail(action: Any) -> Any:
+def _commit_or_fail(action: Callable[[], T]) -> T:
     """Run a service call; a refusal (any ``Refused``) is a clean exit 1, no traceback."""
     from survey.errors import Refused
     from survey.web.extensions import db
