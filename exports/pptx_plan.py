@@ -22,8 +22,9 @@ from pptx.util import Cm
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
 from exports.pptx_common import BODY_TOP, MARGIN, SLIDE_W, Bars, Deck, Para, table, table_font_size, text_box
 from survey.aggregation.aggregate import ItemResult, RoundResults, routing_chains, routing_table
+from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
-from survey.questionnaire.values import Value, format_swedish_number
+from survey.questionnaire.values import Value, is_blank
 from survey.reports import headlines as hl
 
 NOT_ASKED = "Fråga ställdes inte"
@@ -71,7 +72,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         return plan.notes.get(f.id)
     value = plan.own.get(f.id)
     kind = plan.kind
-    if value in (None, "", []):
+    if is_blank(value):
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]

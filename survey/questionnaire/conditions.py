@@ -23,6 +23,11 @@ ORDERING_OPS = ("<", "<=", ">", ">=")
 Value = Union[str, list[str], None]
 
 
+def is_blank(value: object) -> bool:
+    """No answer: nothing stored, an empty text or no option chosen. The one test for it."""
+    return value is None or value == "" or value == []
+
+
 class ConditionSyntaxError(ValueError):
     """A condition that does not parse; the message says where and what was expected."""
 
@@ -250,7 +255,7 @@ def _number(text: str) -> Decimal | None:
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     """One answer against the condition's values. A missing answer is never equal or unequal."""
-    if value is None or value == "" or value == []:
+    if is_blank(value):
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
         if op == "!=":
@@ -276,7 +281,7 @@ def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
         results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
         return all(results) if expr.quantifier == "all" else any(results)
     if isinstance(expr, Answered):
-        return values.get(expr.ref) not in (None, "", [])
+        return not is_blank(values.get(expr.ref))
     if isinstance(expr, Not):
         return not evaluate(expr.operand, values)
     if isinstance(expr, And):

@@ -98,7 +98,7 @@ def _load_principal(token: str) -> StaffPrincipal | None:
         db.session.commit()
         g.session_end_reason = reason
         return None
-    if request.endpoint not in PASSIVE_ENDPOINTS and now - _aware(staff_session.last_seen_at) >= TOUCH_EVERY:
+    if request.endpoint not in PASSIVE_ENDPOINTS and now - staff_session.last_seen_at >= TOUCH_EVERY:
         touch(staff_session)
     return StaffPrincipal(staff_session.user, staff_session, token)
 
@@ -112,11 +112,6 @@ def touch(staff_session: StaffSession) -> None:
 def session_expiry() -> Any:
     return expiry(current_user.staff_session, timeouts())
 
-
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @login_manager.unauthorized_handler
