@@ -72,7 +72,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         return plan.notes.get(f.id)
     value = plan.own.get(f.id)
     kind = plan.kind
-    if is_blank(value):
+    if value is None or is_blank(value):  # «is None» tells the type checker
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]

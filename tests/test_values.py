@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from survey.errors import Refused
-from survey.questionnaire import load_questionnaire
 from survey.formatting import format_swedish_number
+from survey.questionnaire import load_questionnaire
 from survey.questionnaire.values import InvalidValue, clean_value, parse_swedish_number
 from survey.responses.answers import MAX_VERSION, InvalidVersion, parse_version
 from tests.helpers import QUESTIONNAIRES

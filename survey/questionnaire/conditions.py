@@ -255,7 +255,7 @@ def _number(text: str) -> Decimal | None:
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     """One answer against the condition's values. A missing answer is never equal or unequal."""
-    if is_blank(value):
+    if value is None or is_blank(value):  # «is None» tells the type checker
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
         if op == "!=":

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from survey.questionnaire.model import Field, ItemType
 from survey.formatting import format_swedish_number
+from survey.questionnaire.model import Field, ItemType
 from survey.questionnaire.values import Value, is_blank
 
 UNANSWERED = "Ej besvarad"
