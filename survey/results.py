@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,7 +58,7 @@ def round_responses(session: Session, round_: Round) -> list[ResponseData]:
         if not is_blank(value):
             values.setdefault(response_id, {})[answer_id] = value
     result = [ResponseData(_org_info(r.organisation), r.status,
-                           effective_answers(q, values.get(r.id, {})), _aware(r.submitted_at))
+                           effective_answers(q, values.get(r.id, {})), r.submitted_at)
               for r in responses]
     return sorted(result, key=lambda r: r.organisation.code)
 
@@ -92,11 +92,6 @@ def _org_info(org: Organisation) -> OrgInfo:
     return OrgInfo(org.code, org.name, org.kind, org.county, org.county_name)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes for aware columns; they are UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _extensions(session: Session, round_: Round) -> list[Extension]:
@@ -158,7 +153,7 @@ def _data_from_document(round_: Round, snapshot: ResultSnapshot) -> RoundData:
                      tuple(Extension(e["organisation"], date.fromisoformat(e["original"]),
                                      date.fromisoformat(e["until"]), e["reason"])
                            for e in meta["extensions"]),
-                     snapshot.version, snapshot.content_hash, _aware(snapshot.created_at))
+                     snapshot.version, snapshot.content_hash, snapshot.created_at)
     population = tuple(OrgInfo(**org) for org in doc["population"])
     by_code = {org.code: org for org in population}
     responses = tuple(

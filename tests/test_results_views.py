@@ -41,8 +41,8 @@ def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo
     page = analyst_client.get(f"/admin/resultat/{demo_round.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100&nbsp;%)" in html
-    assert "Ja: 19 (90&nbsp;%)" in html  # q01
+    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100\u00a0%)" in html
+    assert "Ja: 19 (90\u00a0%)" in html  # q01
     assert "<td>16 av 21</td><td>9 av 16</td><td>4 av 9</td>" in html  # q03 chef: the routing table
     assert "<td>10 av 21</td><td>5 av 10</td><td>Fråga ställdes inte</td>" in html
     index = analyst_client.get("/admin/resultat/").get_data(as_text=True)

@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
+from survey.formatting import as_utc
+
 # Explicit constraint names, so later migrations can drop or alter them by name (SQLite's
 # batch mode and PostgreSQL both need that).
 NAMING_CONVENTION = {
@@ -25,7 +27,24 @@ RESPONSE_STATUSES = ("draft", "submitted", "reopened")
 HISTORY_SOURCES = ("respondent", "staff", "import", "submit", "system")
 STAFF_ROLES = ("admin", "analyst")
 
-Timestamp = sa.DateTime(timezone=True)
+class Timestamp(sa.types.TypeDecorator[datetime]):
+    """A moment in time, always handed to Python as an aware UTC ``datetime``.
+
+    PostgreSQL stores ``timestamp with time zone`` and returns aware values (in the
+    connection's zone); SQLite keeps no offset at all and returns naive ones. Values are
+    written in UTC (a naive value is taken to be UTC already) and read back as UTC on both,
+    so no caller needs to ask which backend it is on. The SQL type stays
+    ``DateTime(timezone=True)``: the migrations and the schema do not change.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 def utcnow() -> datetime:

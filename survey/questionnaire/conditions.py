@@ -22,6 +22,11 @@ ORDERING_OPS = ("<", "<=", ">", ">=")
 Value = str | list[str] | None
 
 
+def is_blank(value: object) -> bool:
+    """No answer: nothing stored, an empty text or no option chosen. The one test for it."""
+    return value is None or value == "" or value == []
+
+
 class ConditionSyntaxError(ValueError):
     """A condition that does not parse; the message says where and what was expected."""
 
@@ -249,7 +254,7 @@ def _number(text: str) -> Decimal | None:
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     """One answer against the condition's values. A missing answer is never equal or unequal."""
-    if value is None or value == "" or value == []:
+    if value is None or is_blank(value):  # «is None» tells the type checker
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
         if op == "!=":
@@ -275,7 +280,7 @@ def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
         results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
         return all(results) if expr.quantifier == "all" else any(results)
     if isinstance(expr, Answered):
-        return values.get(expr.ref) not in (None, "", [])
+        return not is_blank(values.get(expr.ref))
     if isinstance(expr, Not):
         return not evaluate(expr.operand, values)
     if isinstance(expr, And):

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from survey.formatting import local_date
+from survey.formatting import format_percent, local_date
 from survey.registry import swedish_sort_key
 
 if TYPE_CHECKING:
@@ -85,12 +85,6 @@ class Summary:
         return format_percent(self.rate)
 
 
-def format_percent(value: Decimal) -> str:
-    """``87,5 %``: decimal comma and a no-break space before the sign, as Swedish writes it."""
-    text = f"{value:.1f}".replace(".", ",")
-    return f"{text.removesuffix(',0')}\u00a0%"
-
-
 def summarise(rows: Iterable[OrgProgress]) -> Summary:
     rows = list(rows)
     count = {state: sum(row.state == state for row in rows) for state in STATES}
@@ -127,13 +121,10 @@ def sort_rows(rows: Iterable[OrgProgress], by: str = "name", descending: bool = 
         "county": lambda row: swedish_sort_key(row.county_name),
         "state": lambda row: STATES.index(row.state),
         "deadline": lambda row: row.deadline,
-        "activity": lambda row: _aware(row.last_activity) if row.last_activity else never,
+        "activity": lambda row: row.last_activity or never,
     }
     ordered = sorted(by_name, key=keys.get(by, keys["name"]))
     if descending:
         ordered.reverse()
     return ordered
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

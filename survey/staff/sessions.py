@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -49,8 +49,7 @@ def find_session(session: Session, token: str) -> StaffSession | None:
 
 def expiry(staff_session: StaffSession, timeouts: Timeouts) -> datetime:
     """When the session ends if nothing happens: the idle limit, capped by the absolute one."""
-    return min(_aware(staff_session.last_seen_at) + timeouts.idle,
-               _aware(staff_session.created_at) + timeouts.absolute)
+    return min(staff_session.last_seen_at + timeouts.idle, staff_session.created_at + timeouts.absolute)
 
 
 def check_session(staff_session: StaffSession, timeouts: Timeouts, now: datetime) -> str | None:
@@ -59,9 +58,9 @@ def check_session(staff_session: StaffSession, timeouts: Timeouts, now: datetime
         return staff_session.end_reason
     if not staff_session.user.active:
         return "disabled"
-    if now >= _aware(staff_session.created_at) + timeouts.absolute:
+    if now >= staff_session.created_at + timeouts.absolute:
         return "absolute"
-    if now >= _aware(staff_session.last_seen_at) + timeouts.idle:
+    if now >= staff_session.last_seen_at + timeouts.idle:
         return "idle"
     return None
 
@@ -90,7 +89,3 @@ def open_sessions(session: Session, timeouts: Timeouts, now: datetime | None = N
                            .order_by(StaffSession.last_seen_at.desc()))
     return [row for row in rows if check_session(row, timeouts, now) is None]
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for aware columns; they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -14,7 +14,7 @@ authorization matrix test knows what to expect of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -97,7 +97,7 @@ def _load_principal(token: str) -> StaffPrincipal | None:
         db.session.commit()
         g.session_end_reason = reason
         return None
-    if request.endpoint not in PASSIVE_ENDPOINTS and now - _aware(staff_session.last_seen_at) >= TOUCH_EVERY:
+    if request.endpoint not in PASSIVE_ENDPOINTS and now - staff_session.last_seen_at >= TOUCH_EVERY:
         touch(staff_session)
     return StaffPrincipal(staff_session.user, staff_session, token)
 
@@ -114,9 +114,6 @@ def touch(staff_session: StaffSession) -> None:
 def session_expiry() -> datetime:
     return expiry(current_user.staff_session, timeouts())
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _unauthorized() -> WerkzeugResponse | tuple[dict[str, str], int]:

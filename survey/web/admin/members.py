@@ -16,7 +16,7 @@ from survey.errors import Refused
 from survey.mail.contacts import recipients
 from survey.questionnaire import Field, Item, Questionnaire, Role, Section
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.values import Value, format_swedish_number
+from survey.questionnaire.values import Value
 from survey.reports.progress import deadline_of
 from survey.responses.answers import current_values, find_response, reopen_response
 from survey.rounds.lifecycle import active_link, extend_member, questionnaire_of, replace_link
@@ -27,6 +27,7 @@ from survey.web.admin.forms import ExtendForm, ReopenForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
+from survey.web.forms.display import display_value
 
 SOURCE_LABELS = {"respondent": "organisationen", "staff": "personal åt organisationen",
                  "import": "import", "submit": "vid inskickning", "system": "systemet"}
@@ -43,19 +44,6 @@ def member_crumbs(round_: Round, member: RoundOrganisation) -> list[tuple[str, s
         "admin.member", round_id=round_.id, code=member.organisation.code))]
 
 
-def show_value(f: Field, value: Value) -> str:
-    """An answer as a person reads it: option labels, a Swedish number, text as typed."""
-    if value is None or value == "" or value == []:
-        return "Ej besvarad"
-    if isinstance(value, list):
-        return ", ".join(f.label_of(code) for code in value)
-    if f.codes:
-        return f.label_of(value)
-    if f.type.value == "number":
-        return format_swedish_number(value)
-    return value
-
-
 def answered_sections(q: Questionnaire, values: dict[str, Value]) -> list[tuple[Section, list[ItemAnswers]]]:
     """The questions that apply to these answers, with each answer shown (off-route ones left out)."""
     applicable = applicable_ids(q, values)
@@ -63,7 +51,7 @@ def answered_sections(q: Questionnaire, values: dict[str, Value]) -> list[tuple[
     for section in q.sections:
         items = []
         for item in section.walk():
-            fields = [(f, show_value(f, values.get(f.id))) for f in q.fields_of_item(item.id)
+            fields = [(f, display_value(f, values.get(f.id))) for f in q.fields_of_item(item.id)
                       if f.id in applicable and (f.role in (Role.MAIN, Role.FOLLOWUP) or f.id in values)]
             if fields:
                 items.append(ItemAnswers(item, fields))
@@ -207,4 +195,4 @@ def _shown(q: Questionnaire, answer_id: str, value: Any) -> str:
         return "–"
     if not q.has_field(answer_id):
         return str(value)
-    return show_value(q.field(answer_id), value)
+    return display_value(q.field(answer_id), value)

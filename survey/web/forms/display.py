@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, ItemType
-from survey.questionnaire.values import Value, format_swedish_number, is_blank
+from survey.questionnaire.values import Value, is_blank
 
 UNANSWERED = "Ej besvarad"
 

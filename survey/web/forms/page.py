@@ -46,7 +46,7 @@ class CompiledSection:
         if applicable is None:
             applicable = applicable_ids(q, values)
         known = {ref: values[ref] for ref in self.external_refs
-                 if ref in applicable and values.get(ref) not in (None, "", [])}
+                 if ref in applicable and not cond.is_blank(values.get(ref))}
         return json.dumps(known, ensure_ascii=False, separators=(",", ":"))
 
 

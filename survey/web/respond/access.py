@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, make_response, render_template, request
@@ -20,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
+from survey.formatting import today
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
 from survey.rounds.links import looks_like_token, token_hash
 from survey.throttle import allow
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WRONG_TOKEN_LIMIT = 20  # wrong tokens per client address and window
 WRONG_TOKEN_WINDOW = 15 * 60
 
@@ -67,10 +66,6 @@ class Invitation:
         if self.round_state == "planned" or today < self.opens_on:
             return Window.NOT_YET_OPEN
         return Window.OPEN
-
-
-def today_in_sweden(now: datetime | None = None) -> date:
-    return (now or datetime.now(STOCKHOLM)).astimezone(STOCKHOLM).date()
 
 
 _LOOKUP = (
@@ -143,4 +138,4 @@ def status_page(status: int) -> FlaskResponse:
 def current_today() -> date:
     """Today in Sweden; tests may pin it with the ``RESPOND_TODAY`` setting."""
     pinned = current_app.config.get("RESPOND_TODAY")
-    return pinned if isinstance(pinned, date) else today_in_sweden()
+    return pinned if isinstance(pinned, date) else today()

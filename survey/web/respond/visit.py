@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import and_, bindparam, select
 
 from survey.db import AccessLink, Answer, Organisation, QuestionnaireVersion, Response, Round, RoundOrganisation
+from survey.formatting import long_date, swedish_time
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.model import Section
 from survey.questionnaire.routing import applicable_ids
@@ -18,7 +19,6 @@ from survey.rounds.links import looks_like_token, token_hash
 from survey.web.extensions import db, db_session
 from survey.web.respond import bp
 from survey.web.respond.access import (
-    STOCKHOLM,
     Invitation,
     Window,
     current_today,
@@ -171,24 +171,11 @@ def window_page(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> s
                            unsaved=unsaved or [])
 
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
-
-
-def long_date(day: date) -> str:
-    """``19 oktober 2025``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def local_time(moment: datetime | None) -> str:
     """A stored UTC time as Swedes read it: ``2025-10-19 kl. 14.05``."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        from datetime import UTC
-
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d kl. %H.%M")
+    return swedish_time(moment).strftime("%Y-%m-%d kl. %H.%M")
 
 
 bp.add_app_template_filter(long_date, "respond_date")
