@@ -75,7 +75,8 @@ def _check_zip(data: bytes, display: str) -> None:
         raise refuse(f"the workbook holds {len(entries)} parts; at most {MAX_ENTRIES} are read")
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise refuse(f"the workbook unpacks to {unpacked // 2**20} MB; at most {MAX_UNPACKED_BYTES // 2**20} MB are read")
+        raise refuse(f"the workbook unpacks to {unpacked // 2**20} MB; "
+                     f"at most {MAX_UNPACKED_BYTES // 2**20} MB are read")
 
 
 def _sheets(data: bytes, reader: _Reader) -> dict[str, list[_Row]]:
@@ -113,7 +114,8 @@ def _cell_text(cell: Any, sheet: str, number: int, reader: _Reader) -> str:
     if value is None:
         return ""
     if getattr(cell, "data_type", "") == "f":
-        reader.problem(_Row(number, {}), None, f"cell {cell.coordinate} holds a formula ({str(value)[:40]}); write plain text", sheet)
+        reader.problem(_Row(number, {}), None,
+                       f"cell {cell.coordinate} holds a formula ({str(value)[:40]}); write plain text", sheet)
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -329,8 +331,9 @@ def _common(row: _Row, item: LocatedDict, reader: _Reader) -> None:
     for column, key in (("hint", "help"), ("number", "number"), ("unit", "unit")):
         if row.get(column):
             _put(item, key, row.get(column), where)
-    if row.get("decimals"):
-        _put(item, "decimals", int(row.get("decimals")) if row.get("decimals").isdigit() else row.get("decimals"), where)
+    decimals = row.get("decimals")
+    if decimals:
+        _put(item, "decimals", int(decimals) if decimals.isdigit() else decimals, where)
     required = row.get("required").lower()
     if required not in _TRUE + _FALSE:
         reader.problem(row, name, f"required {row.get('required')!r} cannot be expressed: use yes or leave it empty")
