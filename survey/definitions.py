@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from survey.aggregation.compare import DefinitionChange, definition_changes
 from survey.db import QuestionnaireVersion, Round
 from survey.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from survey.questionnaire.loader import load_xlsform
 from survey.questionnaire.stored import from_normalised
-from survey.questionnaire.xlsform import load_xlsform
 from survey.questionnaire.yamlsource import Problem
 from survey.setup import store_questionnaire
 from survey.staff.audit import record

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from exports.xlsform import xlsform_bytes
 from survey.cli import cli
 from survey.questionnaire import QuestionnaireError, applicable_ids, load_questionnaire
-from survey.questionnaire.xlsform import load_xlsform
+from survey.questionnaire.loader import load_xlsform
 from tests.helpers import QUESTIONNAIRES
 
 HEADER = ("type", "name", "label", "hint", "required", "relevant", "constraint")

@@ -27,6 +27,7 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
+from survey.questionnaire.xlsform import read_xlsform
 from survey.questionnaire.yamlsource import (
     LocatedDict,
     LocatedList,
@@ -493,14 +494,17 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from survey.questionnaire.xlsform import load_xlsform
-
         return load_xlsform(path.read_bytes(), _display(path))
     problems: list[Problem] = []
     raw = _read_definition(path, problems)
     if raw is None:
         raise QuestionnaireError(problems)
     return build_questionnaire(raw, _display(path), problems)
+
+
+def load_xlsform(data: bytes, display: str) -> Questionnaire:
+    """Read and validate an XLSForm workbook; raise ``QuestionnaireError`` naming sheet and row."""
+    return build_questionnaire(read_xlsform(data, display), display, [])
 
 
 def build_questionnaire(raw: LocatedDict, source: str, problems: list[Problem]) -> Questionnaire:

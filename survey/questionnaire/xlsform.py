@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.questionnaire import xpath
-from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.yamlsource import LocatedDict, LocatedList, Location, Problem, QuestionnaireError
 
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
@@ -550,11 +549,3 @@ def read_xlsform(data: bytes, display: str) -> LocatedDict:
     if reader.problems:
         raise QuestionnaireError(reader.problems)
     return raw
-
-
-def load_xlsform(data: bytes, display: str) -> Questionnaire:
-    """Read and validate an XLSForm; raise ``QuestionnaireError`` naming sheet and row."""
-    from survey.questionnaire.loader import build_questionnaire
-
-    raw = read_xlsform(data, display)
-    return build_questionnaire(raw, display, [])
