@@ -21,7 +21,7 @@ from pptx.util import Cm
 
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
 from exports.pptx_common import BODY_TOP, MARGIN, SLIDE_W, Bars, Deck, Para, table, table_font_size, text_box
-from survey.aggregation.aggregate import ItemResult, RoundResults, routing_table
+from survey.aggregation.aggregate import ItemResult, RoundResults, routing_chains, routing_table
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value, format_swedish_number
 from survey.reports import headlines as hl
@@ -193,20 +193,9 @@ def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     return Panel(item.id, question, bars, _n_text(plan, results), note)
 
 
-def _chain_ids(item: Item) -> list[list[str]]:
-    """Per-row follow-up chains below a row item: [[q03, q03a, q03b]]."""
-    chains = []
-    for follow in item.followups:
-        if follow.per_row:
-            tails = _chain_ids(follow) or [[follow.id]]
-            chains.extend([[item.id, *tail] if tail[0] == follow.id else [item.id, follow.id, *tail]
-                           for tail in tails])
-    return chains
-
-
 def _per_row_slides(plan: Plan, item: Item, rows: list[Field]) -> list[Spec]:
     specs: list[Spec] = []
-    for chain in _chain_ids(item):
+    for chain in routing_chains(item):
         if len(chain) == 2 and len(rows) <= 3:
             specs.append(_per_row_panels(plan, plan.q.item(chain[1])))
         else:
@@ -240,7 +229,7 @@ def _column_header(plan: Plan, item: Item, first: bool, documented: bool) -> str
     return f"Antal ja, fråga {item.number or item.id}"
 
 
-def _chain_table(plan: Plan, item: Item, chain: list[str]) -> TableSpec:
+def _chain_table(plan: Plan, item: Item, chain: Sequence[str]) -> TableSpec:
     items = [plan.q.item(item_id) for item_id in chain]
     documented = any("dokumenterad" in i.text.lower() for i in items[1:])
     table_rows = routing_table(plan.q, plan.results, chain)

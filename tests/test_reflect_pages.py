@@ -86,6 +86,11 @@ def test_notes_are_saved_downloaded_and_never_silently_overwritten(app: Flask, p
                      for s in slide.shapes if s.has_text_frame)
     assert "Vi följer planen." in text and "Region Kronoberg" in text
     assert first.get(f"/reflektion/{token}/reflektion.xlsx").status_code == 200
+    tampered = first.post(f"/reflektion/{token}/anteckningar",
+                          data={**_notes_form(first, token), "version-fraga1": "²", "note-fraga1": "Ändrad"})
+    assert tampered.status_code == 422 and "ogiltig version" in tampered.get_data(as_text=True)
+    again = first.get(f"/reflektion/{token}/anteckningar").get_data(as_text=True)
+    assert "Vi följer planen." in again and "Ändrad" not in again
 
 
 def test_staff_tag_quote_publish_and_download(admin_client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811

@@ -42,6 +42,13 @@ def applicable_ids(q: Questionnaire, answers: Answers, fields: Sequence[Field] |
     return route(q, lambda f: answers.get(f.id), fields)[0]
 
 
+def applicable_after(q: Questionnaire, stored: Answers, posted: Answers) -> set[str]:
+    """Answer ids that apply once ``posted`` is laid over ``stored`` (a blank posted value
+    removes the stored one): what a save may write, and what its page shows next."""
+    merged = {aid: value for aid, value in {**stored, **posted}.items() if _has_value(value)}
+    return applicable_ids(q, merged)
+
+
 def is_applicable(f: Field, applicable: set[str], effective: Mapping[str, cond.Value]) -> bool:
     if f.gate is not None and f.gate not in applicable:
         return False

@@ -2,6 +2,9 @@
 
 A round answers the definition it was opened with, even after the YAML file changes; the
 content hash is recomputed and must match, so a damaged stored definition is refused.
+Versions stored before the hash left out source positions carry the hash of the stored form
+itself (line numbers included, source path not): that is checked too, and such a version
+keeps its hash, which its responses and files record.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
-from survey.questionnaire.serialize import content_hash
+from survey.questionnaire.serialize import canonical_hash, content_hash
 
 
 def _choice(data: dict[str, Any]) -> Choice:
@@ -75,6 +78,11 @@ def from_normalised(data: dict[str, Any], expected_hash: str | None = None) -> Q
         intro=data.get("intro"), source_path=data.get("source_path", ""),
     )
     digest = content_hash(q)
-    if expected_hash is not None and digest != expected_hash:
+    if expected_hash is not None and expected_hash not in (digest, _hash_with_positions(data)):
         raise ValueError(f"stored definition of {q.id} does not match its hash {expected_hash[:12]}…")
-    return replace(q, content_hash=digest)
+    return replace(q, content_hash=expected_hash or digest)
+
+
+def _hash_with_positions(data: dict[str, Any]) -> str:
+    """The content hash as it was computed until positions were left out of it."""
+    return canonical_hash({key: value for key, value in data.items() if key != "source_path"})

@@ -19,7 +19,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from exports.xlsx import build_answer_file
-from survey.aggregation.aggregate import RoundData, RoundResults, routing_table
+from survey.aggregation.aggregate import RoundData, RoundResults, routing_chains, routing_table
 from survey.db import Round, utcnow
 from survey.questionnaire import Questionnaire
 from survey.responses.transfer import ImportRejected, answers_json, import_answers
@@ -125,16 +125,9 @@ def _rows(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
 
 
 def _routing_tables(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
-    """The deck's per-row chains (q03 → q03a → q03b), found from the definition."""
-    tables = []
-    for item in q.items():
-        followups = [f for f in item.followups if f.per_row]
-        if not item.rows or not followups:
-            continue
-        chain = [item.id, followups[0].id] + [f.id for f in followups[0].followups if f.per_row][:1]
-        tables.append({"item": item, "chain": [q.item(i) for i in chain],
-                       "rows": routing_table(q, results, chain)})
-    return tables
+    """The deck's per-row chains (q03 → q03a → q03b): ``routing_chains``, as the deck draws them."""
+    return [{"item": item, "chain": [q.item(i) for i in chain], "rows": routing_table(q, results, chain)}
+            for item in q.items() for chain in routing_chains(item)]
 
 
 @bp.get("/<int:round_id>/svar.xlsx")

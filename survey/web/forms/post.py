@@ -14,9 +14,9 @@ from typing import Protocol
 
 from survey.questionnaire.model import Field, ItemType, Questionnaire
 from survey.questionnaire.values import InvalidValue, Value, clean_value
+from survey.responses.answers import InvalidVersion, parse_version
 
 VERSION_PREFIX, CHOICE_PREFIX = "v__", "c__"
-MAX_VERSION = 2**31 - 1
 FORM_KEYS = frozenset({"csrf_token", "action"})
 
 
@@ -67,11 +67,14 @@ def _check_names(q: Questionnaire, own: dict[str, Field], form: FormData,
 
 
 def _read_field(q: Questionnaire, f: Field, form: FormData, posted: PostedSection) -> None:
-    version = form.getlist(VERSION_PREFIX + f.id)
-    if len(version) != 1 or not version[0].isdigit() or int(version[0]) > MAX_VERSION:
-        posted.errors[f.id] = "Sidan skickade en ogiltig version av svaret. Ladda om sidan."
+    versions = form.getlist(VERSION_PREFIX + f.id)
+    try:
+        if len(versions) != 1:
+            raise InvalidVersion("Sidan skickade en ogiltig version av svaret. Ladda om sidan.")
+        posted.seen[f.id] = parse_version(versions[0])
+    except InvalidVersion as error:
+        posted.errors[f.id] = str(error)
         return
-    posted.seen[f.id] = int(version[0])
     values = form.getlist(f.id)
     raw: object = values if f.type is ItemType.MULTIPLE else (values[0] if len(values) == 1 else
                                                                (values or None))

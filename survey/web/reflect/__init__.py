@@ -18,6 +18,7 @@ from survey.db import Organisation, Round
 from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
 from survey.reports.reflection import question_keys
+from survey.responses.answers import InvalidVersion, parse_version
 from survey.web.extensions import db
 from survey.web.respond.access import invitation_or_abort
 
@@ -58,7 +59,11 @@ def edit_notes(token: str) -> Any:
     keys = question_keys(reflection.questions)
     if request.method == "POST":
         texts = {key: request.form.get(f"note-{key}", "") for key in keys}
-        seen = {key: int(request.form.get(f"version-{key}", "0") or 0) for key in keys}
+        try:
+            seen = {key: parse_version(request.form.get(f"version-{key}") or "0") for key in keys}
+        except InvalidVersion as error:
+            flash(f"{error} Inget sparades.", "error")
+            return _notes_page(token, round_, org, reflection, keys, texts, []), 422
         conflicts = save_notes(db.session, round_, org, texts, seen, actor=f"länk:{org.code}")
         db.session.commit()
         if not conflicts:
