@@ -45,17 +45,52 @@ def questionnaire_group() -> None:
 
 @questionnaire_group.command("check", with_appcontext=False)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def questionnaire_check(paths: tuple[Path, ...]) -> None:
-    """Validate definition files; print one line per error (file:line: id: message)."""
-    from survey.questionnaire import check_paths
+@click.option("--json", "as_json", is_flag=True, help="Print id, content hash and counts (or the errors) as JSON.")
+def questionnaire_check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Validate definitions (YAML or XLSForm .xlsx); one line per error (file:line: id: message)."""
+    from survey.questionnaire import Problem, QuestionnaireError, load_questionnaire
 
-    problems = check_paths(list(paths))
-    for problem in problems:
-        click.echo(str(problem))
+    reports: list[dict[str, object]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            q = load_questionnaire(path)
+        except QuestionnaireError as error:
+            problems.extend(error.problems)
+            reports.append({"path": str(path), "errors": [str(problem) for problem in error.problems]})
+            continue
+        reports.append({"path": str(path), "id": q.id, "content_hash": q.content_hash,
+                        "counts": {"main_questions": q.main_question_count, "followups": q.followup_count,
+                                   "answer_ids": len(q.fields)}, "errors": []})
+    if as_json:
+        _echo_json(reports)
+    else:
+        for problem in problems:
+            click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} error(s)", err=True)
         sys.exit(1)
     click.echo(f"{len(paths)} file(s) OK", err=True)
+
+
+@questionnaire_group.command("export", with_appcontext=False)
+@click.argument("questionnaire_id")
+@click.option("--xlsform", "as_xlsform", is_flag=True, required=True, help="Write an XLSForm workbook.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+def questionnaire_export(questionnaire_id: str, as_xlsform: bool, output: Path) -> None:
+    """Write a definition from the questionnaires folder as an XLSForm to edit and load again."""
+    from exports.xlsform import xlsform_bytes
+    from survey.questionnaire import QuestionnaireError, load_folder
+
+    try:
+        found = load_folder(_questionnaire_dir())
+    except QuestionnaireError as error:
+        raise click.ClickException(str(error)) from error
+    if questionnaire_id not in found:
+        raise click.ClickException(f"unknown questionnaire '{questionnaire_id}' (known: {', '.join(sorted(found))})")
+    output.write_bytes(xlsform_bytes(found[questionnaire_id]))
+    click.echo(f"{output}: XLSForm of {questionnaire_id}", err=True)
 
 
 @questionnaire_group.command("show", with_appcontext=False)
