@@ -38,7 +38,6 @@ from exports.xlsx_common import (
     WORKBOOK_OPTIONS,
     AnswerFile,
     Formats,
-    header_text,
     local_naive,
     safe_text,
 )

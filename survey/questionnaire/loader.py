@@ -18,8 +18,8 @@ from survey.questionnaire.fields import build_fields
 from survey.questionnaire.model import (
     DEFAULT_COMMENT_LENGTH,
     DEFAULT_TEXT_LENGTH,
-    ROW_TYPES,
     INFERRABLE,
+    ROW_TYPES,
     Choice,
     Comment,
     Item,
