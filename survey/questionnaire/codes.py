@@ -6,8 +6,10 @@ codes are read from the items (``Field.codes`` of a stored definition carry labe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from survey.questionnaire import conditions as cond
 from survey.questionnaire.fields import cell_codes
 from survey.questionnaire.model import Choice, Field, Item, Questionnaire, Role
 
@@ -68,3 +70,43 @@ def _rows(q: Questionnaire, item: Item) -> tuple[Choice, ...]:
     while item.per_row and item.parent_id:
         item = q.item(item.parent_id)
     return item.rows
+
+
+_BARE = re.compile(r"^[A-Za-z0-9_.]+$")
+
+
+def _source_value(value: str) -> str:
+    return value if _BARE.match(value) else '"' + value.replace('"', "'") + '"'
+
+
+def to_source(expr: cond.Expr) -> str:
+    """A compiled condition written back in the rule language (``parse`` reads it again).
+
+    ``any(q17) = ja`` was compiled to its rows, so it comes back as
+    ``q17_1 = ja or q17_2 = ja or q17_3 = ja``.
+    """
+    if isinstance(expr, cond.Compare):
+        if expr.op == "in":
+            single = [f"{ref} in ({', '.join(_source_value(v) for v in expr.values)})" for ref in expr.refs]
+        else:
+            single = [f"{ref} {expr.op} {_source_value(expr.values[0])}" for ref in expr.refs]
+        joined = (" and " if expr.quantifier == "all" else " or ").join(single)
+        return joined if len(single) == 1 else f"({joined})"
+    if isinstance(expr, cond.Answered):
+        return f"answered({expr.ref})"
+    if isinstance(expr, cond.Not):
+        return f"not ({to_source(expr.operand)})"
+    joiner = " and " if isinstance(expr, cond.And) else " or "
+    return "(" + joiner.join(to_source(op) for op in expr.operands) + ")"
+
+
+def asked_when(q: Questionnaire, f: Field) -> str:
+    """When the answer id is asked, in the rule language, its gates' conditions included
+    (``q03_leg = ja and q03a_leg = ja`` for q03b_leg); empty when always asked."""
+    parts: list[str] = []
+    current: Field | None = f
+    while current is not None:
+        if current.condition is not None:
+            parts.insert(0, to_source(current.condition))
+        current = q.field(current.gate) if current.gate and q.has_field(current.gate) else None
+    return " and ".join(parts)
