@@ -118,8 +118,8 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
     lines = [f"{data.info.name}: {results.submitted} av {results.population} inskickade ({_source_note(data)})"]
     for aid, item in results.items.items():
         counts = "  ".join(f"{code} {count}" for code, count in item.counts.items())
-        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.unanswered:<3} "
-                     f"ej aktuella={item.not_applicable:<4} {counts}")
+        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.not_answered:<3} "
+                     f"tomma={item.left_blank:<3} ej aktuella={item.not_applicable:<4} {counts}")
     _write(output, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
