@@ -16,8 +16,9 @@ label and code every answer id the same way (docs/analysis-files.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field as default
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -47,8 +48,8 @@ class Variable:
     field: Field
     label: str  # question number, wording and the row's label
     kind: str  # "code", "chosen" (0/1 for one option), "number", "text", "date"
-    codes: dict[str, int] = field(default_factory=dict)  # code → numeric code
-    labels: dict[int, str] = field(default_factory=dict)  # numeric code → label
+    codes: dict[str, int] = default(default_factory=dict)  # code → numeric code
+    labels: dict[int, str] = default(default_factory=dict)  # numeric code → label
     option: str = ""  # the option of a "chosen" variable
 
     @property
@@ -160,4 +161,4 @@ def states_of(q: Questionnaire, answers: Mapping[str, Any]) -> Iterable[tuple[Fi
 
 
 __all__ = ["MISSING_CODES", "MISSING_LABELS", "ORG_VARIABLES", "STATA_MISSING", "Rows", "Variable",
-           "datetime", "states_of", "variables"]
+           "states_of", "variables"]

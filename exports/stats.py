@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 import pyreadstat
 
 from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Rows, Variable, variables
@@ -96,7 +96,7 @@ def _value_labels(plan: list[Variable], stata: bool) -> dict[str, dict[Any, str]
 def write_sav(target: str | Path, content: StatsFile) -> None:
     frame, plan = data_frame(content)
     _texts_of(frame, plan)
-    labels = {name: _org_label(name) for name in ORG_VARIABLES}
+    labels: dict[str, str | None] = {name: _org_label(name) for name in ORG_VARIABLES}
     labels.update({v.name: _cut_bytes(v.label, SAV_LABEL_BYTES) for v in plan})
     missing: dict[str, list[Any]] = {v.name: sorted(MISSING_CODES.values()) for v in plan if v.numeric}
     pyreadstat.write_sav(
@@ -110,7 +110,7 @@ def write_sav(target: str | Path, content: StatsFile) -> None:
 def write_dta(target: str | Path, content: StatsFile) -> None:
     frame, plan = data_frame(content, stata=True)
     _texts_of(frame, plan)
-    labels = {name: _org_label(name) for name in ORG_VARIABLES}
+    labels: dict[str, str | None] = {name: _org_label(name) for name in ORG_VARIABLES}
     labels.update({v.name: _cut_chars(v.label, DTA_LABEL_CHARS) for v in plan})
     pyreadstat.write_dta(
         frame, str(target), file_label=_cut_chars(content.info.name, DTA_FILE_LABEL_CHARS),
