@@ -69,6 +69,8 @@ def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, l
     for v in plan:
         if v.kind == "text" or (stata and v.numeric):
             frame[v.name] = frame[v.name].astype(object)
+        elif v.numeric:  # numbers even when no organisation answered (all system-missing)
+            frame[v.name] = frame[v.name].astype("float64")
     return frame, plan
 
 

@@ -182,3 +182,12 @@ def test_declared_values_are_the_numeric_codes(tmp_path: Path) -> None:
     assert {k: v for k, v in meta.variable_value_labels["q01a"].items() if k > 0} == {
         7.0: "Politisk nivå", 8.0: "Högsta tjänstemannanivå", 9.0: "Annan tjänstemannanivå"}
     assert Counter(frame["q01a"].dropna())[7.0] == data.results()["q01a"].counts["politisk"]
+
+
+def test_a_round_without_answers_still_writes(data: RoundData, tmp_path: Path) -> None:
+    empty = replace(data, responses=())
+    for build, read in ((build_sav, pyreadstat.read_sav), (build_dta, pyreadstat.read_dta)):
+        path = tmp_path / "tom"
+        path.write_bytes(build(empty, MADE))
+        frame, _ = read(str(path))
+        assert len(frame) == len(data.population) and frame["q01"].isna().all()
