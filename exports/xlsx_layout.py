@@ -27,6 +27,8 @@ WIDE_SHEET_SCALE = 60  # per cent, for the sheets with a column per answer id
 def wrapped_lines(text: str, width: float, chars_per_width: float = CHARS_PER_WIDTH) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` wide (greedy word wrap)."""
     per_line = max(1, int(width * chars_per_width))
+    if len(text) <= per_line and "\n" not in text:  # most cells: one line, no wrap to work out
+        return 1
     lines = 0
     for paragraph in text.split("\n"):
         used = 0

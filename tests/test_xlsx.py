@@ -196,3 +196,12 @@ def test_every_sheet_prints(workbook: Workbook) -> None:
     assert workbook["Kodbok"].page_setup.fitToHeight == 0
     svar = workbook["Svar"]
     assert svar.row_dimensions[3].height >= 2 * 15  # the two-line comment of 0114 fits
+
+
+def test_row_heights_follow_the_wrapped_text() -> None:
+    from exports.xlsx_layout import wrapped_lines
+
+    assert wrapped_lines("kort", 18) == 1
+    assert wrapped_lines("rad ett\nrad två", 40) == 2
+    assert wrapped_lines("ord " * 30, 10) >= 12  # 120 characters in lines of about ten
+    assert wrapped_lines("x" * 100, 10) == 10  # a long word breaks across lines
