@@ -149,6 +149,8 @@ class AnswerTables:
             self.svar.set_row(self.svar_row, row_points(svar_lines))
         if koder_lines > 1:
             self.koder.set_row(self.koder_row, row_points(koder_lines))
+        _forget_row(self.svar, self.svar_row - 2)
+        _forget_row(self.koder, self.koder_row - 2)
         self.svar_row += 1
         self.koder_row += 1
 
@@ -205,6 +207,19 @@ class AnswerTables:
     def finish(self) -> None:
         self.svar.autofilter(1, 0, max(self.svar_row - 1, 1), self.last_col)
         self.koder.autofilter(0, 0, max(self.koder_row - 1, 0), self.last_col)
+
+
+def _forget_row(sheet: Worksheet, row: int) -> None:
+    """Drop a written row's height from XlsxWriter's per-row tables.
+
+    ``set_row`` keeps an entry per row for the whole file, even in ``constant_memory`` mode,
+    where the row was written out as soon as the next began: without this, memory grows by
+    some 300 bytes a row. Only the header rows' heights are needed later (for the comments'
+    boxes), so rows two below the current one can go.
+    """
+    if row > 1:
+        getattr(sheet, "row_info", {}).pop(row, None)
+        getattr(sheet, "row_sizes", {}).pop(row, None)
 
 
 class _CellWriter:
