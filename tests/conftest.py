@@ -70,7 +70,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET,
-              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False}
+              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False,
+              "JOBS_IMMEDIATE": True}  # jobs run in the request; tests/test_jobs.py uses a real worker
     config.update(overrides)
     return create_app(config)
 

@@ -1,4 +1,4 @@
-"""Read the engine's own Excel answer file back into an answers document.
+"""Read the engine's own Excel answer file back into an answers document, row by row.
 
 Only the machine-readable sheet ``Koder`` is read (first row: column names and answer ids;
 first column: organisation codes). The result has the shape of the JSON answers document,
@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
@@ -53,10 +54,15 @@ def read_answer_file(raw: bytes) -> dict[str, Any]:
         if SHEET not in workbook.sheetnames:
             raise AnswerFileError(f"bladet «{SHEET}» saknas: det här är inte en svarsfil från enkätverktyget")
         questionnaire = _custom_property(workbook, "survey.questionnaire") or _about(workbook)
-        responses = _responses(workbook[SHEET])
-    finally:
+        rows = workbook[SHEET].iter_rows()
+        header_cells = next(rows, None)
+        if header_cells is None:
+            raise AnswerFileError(f"bladet «{SHEET}» är tomt")
+        header = _header(header_cells)
+    except BaseException:
         workbook.close()
-    return {"questionnaire": questionnaire, "responses": responses}
+        raise
+    return {"questionnaire": questionnaire, "responses": _responses(workbook, rows, header)}
 
 
 def _check_zip(raw: bytes) -> None:
@@ -86,23 +92,21 @@ def _about(workbook: Any) -> str | None:
     return None
 
 
-def _responses(sheet: Any) -> list[dict[str, Any]]:
-    rows = sheet.iter_rows()
-    header_cells = next(rows, None)
-    if header_cells is None:
-        raise AnswerFileError(f"bladet «{SHEET}» är tomt")
-    header = _header(header_cells)
-    responses = []
-    for number, cells in enumerate(rows, 2):
-        values = {name: _value(cell, name, number) for name, cell in zip(header, cells, strict=False)
-                  if name}
-        if values.get("organisation") in (None, "") and not any(
-                v not in (None, "") for v in values.values()):
-            continue  # a blank line
-        if values.get("status") == "not_submitted":
-            continue  # the organisation sent nothing: the row carries no answers
-        responses.append(_response(values, number))
-    return responses
+def _responses(workbook: Any, rows: Iterator[Any], header: list[str]) -> Iterator[dict[str, Any]]:
+    """The rows of ``Koder`` one at a time (read-only mode streams the sheet's XML), so a
+    file of half a million rows is checked in bounded memory; the workbook closes at the end."""
+    try:
+        for number, cells in enumerate(rows, 2):
+            values = {name: _value(cell, name, number) for name, cell in zip(header, cells, strict=False)
+                      if name}
+            if values.get("organisation") in (None, "") and not any(
+                    v not in (None, "") for v in values.values()):
+                continue  # a blank line
+            if values.get("status") == "not_submitted":
+                continue  # the organisation sent nothing: the row carries no answers
+            yield _response(values, number)
+    finally:
+        workbook.close()
 
 
 def _header(cells: Any) -> list[str]:

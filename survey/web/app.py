@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from survey import config
+from survey.web import jobs
 from survey.web.extensions import csrf, db
 
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    jobs.init_app(app)
     _register_blueprints(app)
     return app
 
