@@ -175,7 +175,7 @@ def test_login_throttle_is_shared_by_all_workers(database_url: str, admin_user: 
             assert login(worker.test_client(), ADMIN, "fel lösenord 123456").status_code == 200
     with first.app_context():
         blocked = login(first.test_client(), ADMIN)  # even the right password, from this address
-        assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "30"
+        assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 30
         assert "För många misslyckade inloggningar" in blocked.get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()

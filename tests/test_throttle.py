@@ -72,7 +72,7 @@ def test_an_attacker_elsewhere_cannot_keep_the_real_person_out(app: Flask, admin
     statuses = [_login_from(attacker, "198.51.100.7", "fel lösenord 123")[0] for _ in range(8)]
     assert statuses == [200] * PER_ACCOUNT_AND_ADDRESS.free + [429] * 3
     status, page, retry = _login_from(attacker, "198.51.100.7", PASSWORD)  # not evaluated while waiting
-    assert status == 429 and retry == "30" and "Vänta 30 sekunder" in page
+    assert status == 429 and retry is not None and 25 <= int(retry) <= 30 and f"Vänta {retry} sekunder" in page
     status, _, _ = _login_from(person, "203.0.113.5", PASSWORD)  # not the attacker's address
     assert status == 302
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor == ADMIN)))

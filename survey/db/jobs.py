@@ -29,7 +29,7 @@ class ImportJob(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="queued")
     rows_read: Mapped[int] = mapped_column(default=0)
     problem_count: Mapped[int] = mapped_column(default=0)
-    problems: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    problems: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     report: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_by: Mapped[str] = mapped_column(sa.String(254))

@@ -31,7 +31,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from survey.aggregation.aggregate import RoundData
-from survey.db import Answer, AnswerHistory, Organisation, Response, Round, RoundOrganisation, utcnow
+from survey.db import Answer, AnswerHistory, ImportJob, Organisation, Response, Round, RoundOrganisation, utcnow
 from survey.questionnaire import Questionnaire
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import ItemType
@@ -334,6 +334,16 @@ def _rule(q: Questionnaire, answer_id: str) -> str:
     if f.condition is None:
         return f"{f.gate} ställs"
     return cond.to_text(f.condition, lambda ref, code: q.field(ref).label_of(code) if q.has_field(ref) else code)
+
+
+# -- queueing (the web import: a worker checks and stores) ---------------------------------
+def queue_import(session: Session, round_: Round, raw: bytes, filename: str, actor: str) -> ImportJob:
+    """An import job for the worker, holding the file until it has run (the caller commits)."""
+    job = ImportJob(round_id=round_.id, filename=filename[:255], sha256=hashlib.sha256(raw).hexdigest(),
+                    data=raw, status="queued", created_by=actor, created_at=utcnow())
+    session.add(job)
+    session.flush()
+    return job
 
 
 # -- storing --------------------------------------------------------------------------------
