@@ -302,6 +302,8 @@ def check_answers(q: Questionnaire, code: str, answers: Mapping[str, Any],
                 continue
             if value is not None:
                 cleaned[answer_id] = value
+    if not cleaned and not marked:
+        return cleaned, problems  # nothing to route (a row with no answers costs no routing walk)
     applicable = applicable_ids(q, cleaned)
     for answer_id in marked:  # «–» from the Excel file: not asked, unless routing says it is
         if answer_id not in applicable:

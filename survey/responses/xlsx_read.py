@@ -21,6 +21,10 @@ from typing import Any
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+# An answer file has one row per organisation of a round (311 at most today): far more rows is
+# not an answer file, and reading them would only cost time (openpyxl reads some 5,000 rows a
+# second on a busy machine). Refused up front when the sheet says so, else when read that far.
+MAX_ROWS = 10_000
 SHEET = "Koder"
 # OOXML writes a literal «_x000D_» in text as «_x005F_x000D_»; openpyxl leaves it escaped.
 _ESCAPED = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)")
@@ -54,7 +58,10 @@ def read_answer_file(raw: bytes) -> dict[str, Any]:
         if SHEET not in workbook.sheetnames:
             raise AnswerFileError(f"bladet «{SHEET}» saknas: det här är inte en svarsfil från enkätverktyget")
         questionnaire = _custom_property(workbook, "survey.questionnaire") or _about(workbook)
-        rows = workbook[SHEET].iter_rows()
+        sheet = workbook[SHEET]
+        _check_size(sheet.max_row)
+        sheet.reset_dimensions()  # read every row there is, whatever the sheet claims
+        rows = sheet.iter_rows()
         header_cells = next(rows, None)
         if header_cells is None:
             raise AnswerFileError(f"bladet «{SHEET}» är tomt")
@@ -73,6 +80,16 @@ def _check_zip(raw: bytes) -> None:
         raise AnswerFileError("filen är inte en giltig Excelfil (xlsx)") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise AnswerFileError(f"filen packas upp till mer än {MAX_UNPACKED_BYTES // 2**20} MB")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _check_size(declared_rows: int | None) -> None:
+    if declared_rows is not None and declared_rows - 1 > MAX_ROWS:
+        raise AnswerFileError(f"bladet «{SHEET}» har {_number(declared_rows - 1)} rader; en svarsfil har en rad "
+                              f"per organisation (högst {_number(MAX_ROWS)} rader läses)")
 
 
 def _custom_property(workbook: Any, name: str) -> str | None:
@@ -97,6 +114,9 @@ def _responses(workbook: Any, rows: Iterator[Any], header: list[str]) -> Iterato
     file of half a million rows is checked in bounded memory; the workbook closes at the end."""
     try:
         for number, cells in enumerate(rows, 2):
+            if number > MAX_ROWS + 1:
+                raise AnswerFileError(f"bladet «{SHEET}» har fler än {_number(MAX_ROWS)} rader; en svarsfil har "
+                                      f"en rad per organisation (läsningen avbröts vid rad {_number(number)})")
             values = {name: _value(cell, name, number) for name, cell in zip(header, cells, strict=False)
                       if name}
             if values.get("organisation") in (None, "") and not any(
