@@ -20,7 +20,10 @@ from typing import Any
 
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+# A whole round's answer file unpacks to a few megabytes (its free texts included). openpyxl
+# parses a sheet that does not declare its size once in full just to find the size (about 4 s
+# per 40 MB here), so this bound is also the bound on the time a hostile file can cost.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # An answer file has one row per organisation of a round (311 at most today): far more rows is
 # not an answer file, and reading them would only cost time (openpyxl reads some 5,000 rows a
 # second on a busy machine). Refused up front when the sheet says so, else when read that far.
