@@ -1,4 +1,4 @@
-"""A deadline rush (not a test): ``python bench/bench_load.py [--clients 100] [--rounds 8] [--backends sqlite,postgres]``.
+"""A deadline rush (not a test): ``python bench/bench_load.py [--clients 100] [--rounds 8]``.
 
 Serves the real app with gunicorn (4 workers) on loopback, on SQLite and on PostgreSQL, and lets
 ``--clients`` respondents of one municipal round work at once: identity, then per round a
@@ -97,8 +97,7 @@ def prepare(url: str, clients: int) -> dict[str, Any]:
     from survey.db import Response
     from survey.db.migrate import upgrade
     from survey.responses.answers import save_answers
-    from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for
-    from survey.rounds.lifecycle import questionnaire_of
+    from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for, questionnaire_of
     from survey.rounds.links import derive_token
     from survey.setup import sync_questionnaires, sync_registry
     from survey.web.respond.access import today_in_sweden
@@ -228,7 +227,7 @@ def respondent(client: Client, token: str, plan: dict[str, Any], rounds: int) ->
         versions = {aid.decode(): int(v) for aid, v in VERSION.findall(page)}
         ids = plan["sections"][section]
         values = {aid: plan["values"][aid] for aid in ids if aid in plan["values"]}
-        text = next((aid for aid in ids if aid in plan["texts"] and aid in values), None)
+        text = next((aid for aid in ids if aid in plan["texts"]), None)
         if text is not None:
             body = client.request("autosave", "POST", url + "/autospara", {
                 "csrf_token": csrf, text: f"Utkast {n}", f"v__{text}": str(versions.get(text, 0))})

@@ -28,7 +28,8 @@ from survey.db.rounds import AccessLink, Respondent, Round, RoundOrganisation
 from survey.db.staff import SESSION_END_REASONS, AuditEvent, StaffSession, StaffUser, ThrottleState
 
 __all__ = [
-    "HISTORY_SOURCES", "IMPORT_STATUSES", "ImportJob", "MAIL_KINDS", "MAIL_STATUSES", "Mailing", "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
+    "HISTORY_SOURCES", "IMPORT_STATUSES", "ImportJob", "MAIL_KINDS", "MAIL_STATUSES", "Mailing",
+    "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
     "SESSION_END_REASONS", "STAFF_ROLES", "AccessLink", "Answer", "AnswerHistory", "AuditEvent", "Base",
     "MailTemplate", "Organisation", "OrganisationContact", "QuestionnaireVersion", "Quote", "ReflectionNote",
     "ReflectionPublication", "Respondent", "Response", "ResultSnapshot", "Round", "RoundOrganisation", "SentMail",

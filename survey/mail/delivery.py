@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from survey.db import SentMail, utcnow
-from survey.mail.backends import Backend
 
 BATCH = 25
 

@@ -199,7 +199,8 @@ def check_document(q: Questionnaire, document: Any, members: Mapping[str, str], 
     ``progress`` hears the number of responses read every ``PROGRESS_EVERY``.
     """
     if not isinstance(document, dict):
-        return [], Problems([Problem("", "", "filen ska innehålla ett JSON-objekt med «questionnaire» och «responses»")])
+        message = "filen ska innehålla ett JSON-objekt med «questionnaire» och «responses»"
+        return [], Problems([Problem("", "", message)])
     problems = Problems(Problem("", "", f"okänd nyckel «{str(key)[:60]}» på översta nivån")
                         for key in document if key not in TOP_LEVEL_KEYS)
     if document.get("questionnaire") != q.id:

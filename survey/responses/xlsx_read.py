@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
