@@ -15,6 +15,7 @@ database is made and dropped. Bounded: clients × (4 + 3 × rounds) requests, ea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -231,10 +232,8 @@ def respondent(client: Client, token: str, plan: dict[str, Any], rounds: int) ->
         if text is not None:
             body = client.request("autosave", "POST", url + "/autospara", {
                 "csrf_token": csrf, text: f"Utkast {n}", f"v__{text}": str(versions.get(text, 0))})
-            try:
+            with contextlib.suppress(ValueError):
                 versions.update(json.loads(body or b"{}").get("versions", {}))
-            except ValueError:
-                pass
             values[text] = f"Text {n}"
         form = {"csrf_token": csrf, "action": "save", **{f"v__{a}": str(v) for a, v in versions.items()}, **values}
         client.request("full save", "POST", url, form, (303,))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pptx.slide import Slide
 from pptx.util import Cm
 
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
@@ -114,10 +115,7 @@ def question_slides(plan: Plan, item: Item) -> list[Spec]:
         return []  # free text is shown by theme (see exports.pptx_deck)
     if item.type in (ItemType.NUMBER, ItemType.DATE):
         return [_number_table(plan, item)]
-    if item.has_rows:
-        specs = _matrix_slides(plan, item)
-    else:
-        specs = _choice_slides(plan, item)
+    specs = _matrix_slides(plan, item) if item.has_rows else _choice_slides(plan, item)
     for follow in item.followups:
         if not follow.per_row and (item.has_rows or not _inline(follow)):
             specs.extend(_followup_slides(plan, follow))
@@ -180,7 +178,8 @@ def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     labels, values, marked = [], [], []
     for index, f in enumerate(ordered):
         own = plan.own.get(f.id) if plan.own is not None else None
-        suffix = f" (ni: {f.label_of(own)})" if own else (" (ni: –)" if plan.own is not None else "")
+        suffix = (f" (ni: {f.label_of(own)})" if isinstance(own, str) and own
+                  else " (ni: –)" if plan.own is not None else "")
         labels.append(hl.short_label(f.label) + suffix)
         values.append(plan.results[f.id].counts.get(hl.YES, 0))
         if own == hl.YES:
@@ -302,7 +301,7 @@ def _list_slide(plan: Plan, item: Item) -> ChartSpec:
 
 
 def _number_table(plan: Plan, item: Item) -> TableSpec:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     fields = _row_fields(plan, item)
     for f in fields:
         summary = plan.results[f.id].numbers
@@ -322,7 +321,7 @@ def render(deck: Deck, spec: Spec) -> None:
     if isinstance(spec, TableSpec):
         _render_table(slide, spec)
         return
-    top = BODY_TOP
+    top: int = BODY_TOP
     if spec.intro:
         text_box(slide, (MARGIN, top, SLIDE_W - 2 * MARGIN, Cm(1.5)), [Para(spec.intro, bold=True)], 18, 11,
                  name="intro")
@@ -330,16 +329,16 @@ def render(deck: Deck, spec: Spec) -> None:
     place_panels(slide, spec.panels, spec.footnote, top)
 
 
-def _render_table(slide: object, spec: TableSpec) -> None:
+def _render_table(slide: Slide, spec: TableSpec) -> None:
     left, top, width, height = full_width_box()
     footnote_h = Cm(1.8) if spec.footnote else 0
     rows_h = min(height - Cm(1.0) - footnote_h, Cm(1.6) * (len(spec.rows) + 1) + Cm(1.0))
     box = (left, top, width, rows_h)
     size = table_font_size(box, spec.header, spec.rows, spec.first_col_share, 16, 9)
-    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)  # type: ignore[arg-type]
+    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)
     y = top + rows_h + Cm(0.2)
-    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)], 12, 9,  # type: ignore[arg-type]
+    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)], 12, 9,
              name=f"n:{spec.key}")
     if spec.footnote:
-        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],  # type: ignore[arg-type]
+        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],
                  12, 9, name="footnote")

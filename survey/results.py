@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo, RoundResults, aggregate
-from survey.db import Answer, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
+from survey.db import Answer, Organisation, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import is_blank
 from survey.rounds.lifecycle import questionnaire_of
@@ -88,7 +88,7 @@ def round_data(session: Session, round_: Round, live: bool = False,
     return snapshot_data(round_, frozen) if frozen else live_data(session, round_)
 
 
-def _org_info(org: Any) -> OrgInfo:
+def _org_info(org: Organisation) -> OrgInfo:
     return OrgInfo(org.code, org.name, org.kind, org.county, org.county_name)
 
 

@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def app_env(database_url: str, **settings: str) -> dict[str, str]:
     """The environment of an app process on ``database_url`` (``SURVEY_X`` sets ``X``)."""
-    from tests.conftest import TEST_SECRET
+    from tests.helpers import TEST_SECRET
 
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,
            "SURVEY_SESSION_COOKIE_SECURE": "false", "SURVEY_BASE_URL": "http://localhost"}

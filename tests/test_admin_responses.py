@@ -9,19 +9,7 @@ from survey.db import AnswerHistory, AuditEvent, Response, Round
 from survey.responses.answers import save_answers
 from survey.rounds.lifecycle import questionnaire_of
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    admin_client,
-    admin_user,
-    answer,
-    app,
-    client,
-    complete_answers,
-    csrf_token,
-    first_answer_ids,
-    kommun_round,
-    post,
-)
+from tests.staff_helpers import ADMIN, answer, complete_answers, csrf_token, first_answer_ids, post
 
 
 def _response(round_: Round, code: str) -> Response:

@@ -20,13 +20,7 @@ from survey.reports.answer_file import ORG_COLUMNS
 from survey.responses.transfer import LISTED_PROBLEMS, ImportRejected, import_answers
 from survey.responses.xlsx_read import MAX_ROWS
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    admin_client,
-    admin_user,
-    app,
-    csrf_token,
-    kommun_round,
-)
+from tests.staff_helpers import csrf_token
 
 ROWS = 200_000
 

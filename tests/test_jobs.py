@@ -20,14 +20,7 @@ from survey.mail.contacts import save_contact
 from survey.web import jobs
 from survey.web.extensions import db
 from tests.servers import job_worker, redis_or_skip, smtp_sink, wait_until
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    admin_client,
-    admin_user,
-    app,
-    csrf_token,
-    kommun_round,
-    post,
-)
+from tests.staff_helpers import csrf_token, post
 
 REFUSED = "diarium@goteborg.se"
 

@@ -14,14 +14,7 @@ from survey.db import AuditEvent, StaffUser, ThrottleState, utcnow
 from survey.web.admin.auth import PER_ACCOUNT_AND_ADDRESS
 from survey.web.extensions import db
 from tests.respond_helpers import open_round
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    PASSWORD,
-    admin_user,
-    app,
-    client,
-    login,
-)
+from tests.staff_helpers import ADMIN, PASSWORD, login
 
 POLICY = throttle.Backoff(free=3, first_delay=10, max_delay=60)
 

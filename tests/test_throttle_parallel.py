@@ -18,7 +18,7 @@ from survey.web.extensions import db
 from survey.web.respond.access import WRONG_TOKEN_LIMIT
 from tests.respond_helpers import open_round
 from tests.servers import gunicorn
-from tests.test_admin_support import ADMIN, admin_user, app  # noqa: F401  (fixtures are used by name)
+from tests.staff_helpers import ADMIN
 
 PARALLEL = 45
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
@@ -30,6 +31,16 @@ Timestamp = sa.DateTime(timezone=True)
 def utcnow() -> datetime:
     """Aware UTC now; passed as a callable default so it runs per row, not once at import."""
     return datetime.now(UTC)
+
+
+def matched_rows(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through ``Session.execute`` matched.
+
+    The session returns a ``CursorResult`` for them, which has the count; its annotation
+    promises only a ``Result``, which has not.
+    """
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

@@ -56,7 +56,7 @@ def _field(data: dict[str, Any]) -> Field:
         id=data["id"], item_id=data["item"], section_id=data["section"], role=Role(data["role"]),
         type=ItemType(data["type"]), label=data["label"], required=data["required"],
         row=data.get("row"),
-        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"])),
+        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"], strict=True)),
         condition=cond.from_json(data["when"]) if data.get("when") else None,
         gate=data.get("gate"), max_length=data.get("max_length"),
     )

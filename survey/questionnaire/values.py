@@ -43,7 +43,7 @@ def format_swedish_number(value: str | Decimal) -> str:
     number = Decimal(value)
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -94,7 +94,8 @@ def _clean_number(q: Questionnaire, f: Field, text: str) -> str:
     except InvalidOperation:
         raise InvalidValue(f.id, "Ange ett tal, till exempel 12 eller 12,5.") from None
     item = q.item(f.item_id)
-    if item.decimals is not None and -number.as_tuple().exponent > item.decimals:  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int: the parsed number is finite
+    if item.decimals is not None and isinstance(exponent, int) and -exponent > item.decimals:
         raise InvalidValue(f.id, {0: "Ange ett heltal.", 1: "Ange högst en decimal."}.get(
             item.decimals, f"Ange högst {item.decimals} decimaler."))
     if item.minimum is not None and number < Decimal(item.minimum):

@@ -12,9 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from survey.formatting import local_date
 from survey.registry import swedish_sort_key
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 STATES = ("not_started", "started", "reopened", "submitted")
 STATE_LABELS = {"not_started": "Ej påbörjad", "started": "Påbörjad", "reopened": "Öppnad igen",
@@ -117,7 +121,7 @@ def sort_rows(rows: Iterable[OrgProgress], by: str = "name", descending: bool = 
     """Rows in the chosen order; names always break ties, in Swedish order."""
     by_name = sorted(rows, key=lambda row: swedish_sort_key(row.name))
     never = datetime.min.replace(tzinfo=UTC)
-    keys: dict[str, Callable[[OrgProgress], object]] = {
+    keys: dict[str, Callable[[OrgProgress], SupportsRichComparison]] = {
         "name": lambda row: 0,
         "code": lambda row: row.code,
         "county": lambda row: swedish_sort_key(row.county_name),
@@ -125,7 +129,7 @@ def sort_rows(rows: Iterable[OrgProgress], by: str = "name", descending: bool = 
         "deadline": lambda row: row.deadline,
         "activity": lambda row: _aware(row.last_activity) if row.last_activity else never,
     }
-    ordered = sorted(by_name, key=keys.get(by, keys["name"]))  # type: ignore[arg-type]
+    ordered = sorted(by_name, key=keys.get(by, keys["name"]))
     if descending:
         ordered.reverse()
     return ordered

@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.db import Answer, AnswerHistory, Organisation, Response, Round, utcnow
+from survey.db import Answer, AnswerHistory, Base, Organisation, Response, Round, utcnow
+from survey.db.base import matched_rows
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
@@ -128,7 +129,9 @@ def save_answers(session: Session, response: Response, changes: Mapping[str, Val
     now = now or utcnow()
     existing = _stored_rows(session, response.id)
     result = SaveResult()
-    inserts, updates, history = [], [], []
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    history: list[dict[str, object]] = []
     for answer_id, value in changes.items():
         value = None if is_blank(value) else value
         row = existing.get(answer_id)
@@ -155,7 +158,14 @@ def save_answers(session: Session, response: Response, changes: Mapping[str, Val
     return result
 
 
-_ANSWER, _HISTORY, _RESPONSE = Answer.__table__, AnswerHistory.__table__, Response.__table__
+def _table(model: type[Base]) -> Table:
+    """The model's Core table (the declarative base annotates ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_ANSWER, _HISTORY, _RESPONSE = _table(Answer), _table(AnswerHistory), _table(Response)
 _UPDATE_ANSWER = (
     update(_ANSWER)
     .where(_ANSWER.c.id == bindparam("row_id"), _ANSWER.c.version == bindparam("seen"))
@@ -239,7 +249,7 @@ def submit(session: Session, response: Response, q: Questionnaire, actor: str,
                 version=Response.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if guarded.rowcount != 1:  # type: ignore[attr-defined]
+    if matched_rows(guarded) != 1:
         session.refresh(response)
         return False
     session.refresh(response)

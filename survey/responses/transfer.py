@@ -158,8 +158,11 @@ class ImportReport:
 
 
 # -- reading and checking -------------------------------------------------------------------
-def parse_document(raw: bytes, filename: str = "") -> dict[str, Any]:
-    """The answers document in ``raw``: the engine's Excel file (by content) or JSON."""
+def parse_document(raw: bytes, filename: str = "") -> object:
+    """The answers document in ``raw``: the engine's Excel file (by content) or JSON.
+
+    Any JSON value comes back (``check_document`` says what is wrong with one that is not a
+    document)."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportRejected([Problem("", "", f"filen är större än {MAX_IMPORT_BYTES // 2**20} MB")])
     if raw[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
@@ -176,7 +179,7 @@ def parse_document(raw: bytes, filename: str = "") -> dict[str, Any]:
         raise ImportRejected([Problem("", "", message)]) from None
     except (ValueError, RecursionError) as error:
         raise ImportRejected([Problem("", "", f"ogiltig JSON: {error}")]) from None
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from survey.db import (
     StaffUser,
     utcnow,
 )
+from survey.db.base import matched_rows
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def end_user_sessions(session: Session, user: StaffUser, reason: str,
                  .execution_options(synchronize_session="fetch"))
     if keep is not None:
         statement = statement.where(StaffSession.id != keep.id)
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return matched_rows(session.execute(statement))
 
 
 def open_sessions(session: Session, timeouts: Timeouts, now: datetime | None = None) -> list[StaffSession]:

@@ -26,7 +26,7 @@ from survey.db import ImportJob, Round, utcnow
 from survey.mail.backends import Backend, backend_from_config
 from survey.mail.delivery import claim, message_of, settle
 from survey.responses.transfer import ImportRejected, import_answers
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +79,11 @@ def _deliver_mailing(app: Flask, mailing_id: int) -> int:
 def deliver_batch(mailing_id: int, backend: Backend) -> int:
     """Claim, commit, send and settle one batch; the number of messages (0: nothing left).
     The claim is committed before anything is sent, so no other worker sends it too."""
-    batch = claim(db.session, mailing_id)
+    batch = claim(db_session(), mailing_id)
     db.session.commit()
     if not batch:
         return 0
-    settle(db.session, batch, backend.send([message_of(mail) for mail in batch]), backend.name)
+    settle(db_session(), batch, backend.send([message_of(mail) for mail in batch]), backend.name)
     db.session.commit()
     return len(batch)
 
@@ -99,7 +99,7 @@ def _run_import(app: Flask, job_id: int) -> str:
         db.session.commit()
         round_, raw = db.session.get_one(Round, job.round_id), job.data
         try:
-            report = import_answers(db.session, round_, raw, job.created_by, job.filename,
+            report = import_answers(db_session(), round_, raw, job.created_by, job.filename,
                                     progress=lambda rows: _progress(job_id, rows))
         except ImportRejected as rejected:
             db.session.rollback()
@@ -133,5 +133,5 @@ def _finish(job: ImportJob, status: str, **values: Any) -> None:
 
 def _prune(app: Flask) -> None:
     with app.app_context():
-        throttle.prune(db.session)
+        throttle.prune(db_session())
         db.session.commit()

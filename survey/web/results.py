@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -32,8 +33,9 @@ from survey.results import (
     round_data,
     snapshots,
 )
+from survey.web.admin.forms import filled
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
 
 bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
@@ -60,7 +62,7 @@ def _data(round_: Round) -> RoundData:
     """What the page and the downloads show: ?version=N, ?live=1, else the freeze in force."""
     version = request.args.get("version", type=int)
     try:
-        return round_data(db.session, round_, live=request.args.get("live") == "1", version=version)
+        return round_data(db_session(), round_, live=request.args.get("live") == "1", version=version)
     except SnapshotError:
         if version is not None:
             abort(404)
@@ -81,7 +83,7 @@ def _filename(data: RoundData, suffix: str) -> str:
 @staff_required()
 def index() -> str:
     rounds = db.session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc())).all()
-    frozen = {round_.id: current_snapshot(db.session, round_) for round_ in rounds}
+    frozen = {round_.id: current_snapshot(db_session(), round_) for round_ in rounds}
     return render_template("results/index.html", rounds=rounds, frozen=frozen)
 
 
@@ -91,13 +93,13 @@ def overview(round_id: int) -> str:
     round_ = _round(round_id)
     data = _data(round_)
     results = data.results()
-    frozen = current_snapshot(db.session, round_)
+    frozen = current_snapshot(db_session(), round_)
     return render_template(
         "results/overview.html", round=round_, data=data, results=results,
         statuses=_statuses(data), rows=_rows(data.questionnaire, results),
         tables=_routing_tables(data.questionnaire, results), frozen=frozen,
-        changed=frozen is not None and live_differs(db.session, round_, frozen),
-        history=snapshots(db.session, round_), args=_source_args(),
+        changed=frozen is not None and live_differs(db_session(), round_, frozen),
+        history=snapshots(db_session(), round_), args=_source_args(),
         freeze_form=FreezeForm(), lift_form=LiftForm(), import_form=ImportForm())
 
 
@@ -168,7 +170,7 @@ def freeze(round_id: int) -> WerkzeugResponse:
     round_ = _round(round_id)
     form = FreezeForm()
     if form.validate_on_submit():
-        snapshot, created = freeze_round(db.session, round_, current_user.email, form.note.data or "")
+        snapshot, created = freeze_round(db_session(), round_, current_user.email, form.note.data or "")
         db.session.commit()
         flash(f"Resultaten är frysta som version {snapshot.version}." if created else
               f"Inget har ändrats sedan version {snapshot.version}; ingen ny version behövdes.",
@@ -185,7 +187,7 @@ def lift(round_id: int) -> WerkzeugResponse:
         flash("Ange ett skäl till att frysningen hävs.", "error")
     else:
         try:
-            snapshot = lift_freeze(db.session, round_, current_user.email, form.reason.data)
+            snapshot = lift_freeze(db_session(), round_, current_user.email, filled(form.reason.data))
         except SnapshotError as error:
             flash(str(error), "error")
         else:
@@ -196,7 +198,7 @@ def lift(round_id: int) -> WerkzeugResponse:
 
 @bp.post("/<int:round_id>/import")
 @staff_required()
-def upload(round_id: int) -> Any:
+def upload(round_id: int) -> ResponseReturnValue:
     """Queue the file for the worker and show the import's page (its progress, then the outcome)."""
     round_ = _round(round_id)
     form = ImportForm()
@@ -204,7 +206,7 @@ def upload(round_id: int) -> Any:
         flash("Välj en fil att importera.", "error")
         return redirect(url_for("results.overview", round_id=round_id))
     file = form.file.data
-    job = queue_import(db.session, round_, file.read(), file.filename or "", current_user.email)
+    job = queue_import(db_session(), round_, file.read(), file.filename or "", current_user.email)
     db.session.commit()
     jobs().run_import(job.id)
     return redirect(url_for("results.import_status", round_id=round_id, job_id=job.id), 303)

@@ -8,9 +8,8 @@ organisation changes an answer meanwhile, staff see a conflict instead of overwr
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from survey.db import Response, Round, RoundOrganisation
 from survey.questionnaire import Field, ItemType, Questionnaire, Section
@@ -24,7 +23,7 @@ from survey.web.admin.common import actor, errors_of, get_member, get_round
 from survey.web.admin.forms import SubmitOnBehalfForm
 from survey.web.admin.members import member_crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 def _section(q: Questionnaire, section_id: str) -> Section:
@@ -36,13 +35,13 @@ def _section(q: Questionnaire, section_id: str) -> Section:
 
 def _editable(round_: Round, member: RoundOrganisation) -> Response | None:
     """The response staff may type into, or None after flashing why not."""
-    response = find_response(db.session, round_, member.organisation)
+    response = find_response(db_session(), round_, member.organisation)
     if round_.state == "archived":
         flash("Rundan är arkiverad; svaren kan inte ändras.", "error")
     elif response is not None and response.status not in EDITABLE:
         flash("Svaret är inskickat. Öppna det igen (med ett skäl) innan du ändrar något.", "error")
     else:
-        return response or response_for(db.session, round_, member.organisation)
+        return response or response_for(db_session(), round_, member.organisation)
     return None
 
 
@@ -51,7 +50,7 @@ def _fields(q: Questionnaire, section: Section) -> list[Field]:
     return [f for f in q.fields if f.item_id in ids]
 
 
-def _posted(f: Field) -> object:
+def _posted(f: Field) -> Value:
     if f.type is ItemType.MULTIPLE:
         return request.form.getlist(f.id)
     return request.form.get(f.id)
@@ -59,7 +58,7 @@ def _posted(f: Field) -> object:
 
 @bp.route("/rundor/<int:round_id>/org/<code>/registrera", methods=["GET", "POST"])
 @staff_required()
-def response_entry(round_id: int, code: str) -> Any:
+def response_entry(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member = get_member(round_, code)
     q = questionnaire_of(round_)
@@ -80,9 +79,9 @@ def response_entry(round_id: int, code: str) -> Any:
                 errors.append((f.id, f"{f.label}: {problem.message}"))
         seen = {f.id: int(request.form.get(f"v_{f.id}", "0") or 0) for f in fields}
         if not errors:
-            result = save_answers(db.session, response, changes, seen, actor(), "staff")
+            result = save_answers(db_session(), response, changes, seen, actor(), "staff")
             if result.saved:
-                record(db.session, actor(), "response.entry", round_, member.organisation,
+                record(db_session(), actor(), "response.entry", round_, member.organisation,
                        answers=len(result.saved), section=section.id)
             db.session.commit()
             if not result.conflicts:
@@ -104,15 +103,15 @@ def response_entry(round_id: int, code: str) -> Any:
 
 def _raw_values(fields: list[Field]) -> dict[str, Value]:
     """What was typed, to show it again next to the error."""
-    return {f.id: _posted(f) for f in fields}  # type: ignore[misc]
+    return {f.id: _posted(f) for f in fields}
 
 
 @bp.post("/rundor/<int:round_id>/org/<code>/registrera/skicka-in")
 @staff_required()
-def response_submit(round_id: int, code: str) -> Any:
+def response_submit(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member = get_member(round_, code)
-    response = find_response(db.session, round_, member.organisation)
+    response = find_response(db_session(), round_, member.organisation)
     form = SubmitOnBehalfForm()
     back = url_for("admin.response_entry", round_id=round_.id, code=code)
     if response is None or response.status not in EDITABLE or round_.state == "archived":
@@ -126,8 +125,8 @@ def response_submit(round_id: int, code: str) -> Any:
     if missing:
         flash(f"{len(missing)} obligatoriska svar saknas, till exempel «{q.field(missing[0]).label}».", "error")
         return redirect(back)
-    if submit(db.session, response, q, actor()):
-        record(db.session, actor(), "response.submit", round_, member.organisation, on_behalf="ja")
+    if submit(db_session(), response, q, actor()):
+        record(db_session(), actor(), "response.submit", round_, member.organisation, on_behalf="ja")
         db.session.commit()
         flash(f"Svaret från {member.organisation.name} är inskickat (registrerat av dig).", "success")
     return redirect(url_for("admin.response_view", round_id=round_.id, code=code))

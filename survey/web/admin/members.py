@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -22,10 +23,10 @@ from survey.rounds.lifecycle import active_link, extend_member, questionnaire_of
 from survey.rounds.links import derive_token
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_member, get_round, secret
-from survey.web.admin.forms import ExtendForm, ReopenForm
+from survey.web.admin.forms import ExtendForm, ReopenForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 SOURCE_LABELS = {"respondent": "organisationen", "staff": "personal åt organisationen",
                  "import": "import", "submit": "vid inskickning", "system": "systemet"}
@@ -83,7 +84,7 @@ def member(round_id: int, code: str) -> str:
                                .order_by(SentMail.id.desc())).all()
     return render_template(
         "admin/member.html", round=round_, member=member_, org=org,
-        response=find_response(db.session, round_, org), contact=contact,
+        response=find_response(db_session(), round_, org), contact=contact,
         recipients=recipients(contact), mails=mails, action=ActionForm(),
         deadline=deadline_of(round_.closes_on, member_.extended_until),
         link_url=f"{_base()}/svar/{derive_token(secret(), link.nonce)}" if link else None,
@@ -96,13 +97,13 @@ def _base() -> str:
 
 @bp.post("/rundor/<int:round_id>/org/<code>/forlang")
 @staff_required()
-def member_extend(round_id: int, code: str) -> Any:
+def member_extend(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_member(db.session, member_, form.until.data, form.reason.data, actor())
+            extend_member(db_session(), member_, filled(form.until.data), filled(form.reason.data), actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:
@@ -120,14 +121,14 @@ def member_link(round_id: int, code: str) -> WerkzeugResponse:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     if ActionForm().validate_on_submit():
-        replace_link(db.session, member_, actor(), secret())
+        replace_link(db_session(), member_, actor(), secret())
         db.session.commit()
         flash("Den gamla länken fungerar inte längre. Skicka den nya länken till organisationen.", "success")
     return redirect(url_for("admin.member", round_id=round_.id, code=code))
 
 
 def _response_or_none(round_: Round, member_: RoundOrganisation) -> Response | None:
-    return find_response(db.session, round_, member_.organisation)
+    return find_response(db_session(), round_, member_.organisation)
 
 
 @bp.get("/rundor/<int:round_id>/org/<code>/svar")
@@ -148,14 +149,14 @@ def _render_response(round_: Round, member_: RoundOrganisation, form: ReopenForm
 
 @bp.post("/rundor/<int:round_id>/org/<code>/svar/oppna")
 @staff_required()
-def response_reopen(round_id: int, code: str) -> Any:
+def response_reopen(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     response = _response_or_none(round_, member_)
     form = ReopenForm()
     if response is not None and form.validate_on_submit():
         try:
-            reopen_response(db.session, response, form.reason.data, actor())
+            reopen_response(db_session(), response, filled(form.reason.data), actor())
         except Refused as error:
             form.reason.errors = [str(error)]
         else:

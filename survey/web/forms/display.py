@@ -10,7 +10,7 @@ UNANSWERED = "Ej besvarad"
 
 def display_value(f: Field, value: Value) -> str:
     """``ja`` → «Ja», ``["a", "b"]`` → «A, B», ``"1234.5"`` → «1 234,5»; blank → «Ej besvarad»."""
-    if is_blank(value):
+    if value is None or is_blank(value):
         return UNANSWERED
     if isinstance(value, list):
         return ", ".join(f.label_of(code) for code in value)

@@ -8,7 +8,7 @@ questionnaire, or none at all. A post with any error saves nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,7 +22,7 @@ FORM_KEYS = frozenset({"csrf_token", "action"})
 
 class FormData(Protocol):
     def getlist(self, key: str) -> list[str]: ...
-    def keys(self) -> Iterable[str]: ...
+    def __iter__(self) -> Iterator[str]: ...  # the names posted
     def __contains__(self, key: object) -> bool: ...
 
 
@@ -55,7 +55,7 @@ def read_section(q: Questionnaire, fields: tuple[Field, ...], form: FormData,
 
 def _check_names(q: Questionnaire, own: dict[str, Field], form: FormData,
                  allowed: frozenset[str], posted: PostedSection) -> None:
-    for name in form.keys():
+    for name in form:
         base = name[3:] if name.startswith((VERSION_PREFIX, CHOICE_PREFIX)) else name
         if base in own or name in allowed:
             continue

@@ -89,7 +89,8 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
         return None
     row = session.execute(_LOOKUP.where(AccessLink.token_hash == token_hash(token),
                                         AccessLink.revoked_at.is_(None))).first()
-    return Invitation(token, *row) if row is not None else None
+    # SQLAlchemy types a row's first ten columns only; as a plain tuple the rest may follow.
+    return Invitation(token, *tuple(row)) if row is not None else None
 
 
 _DEFINITIONS: dict[tuple[int, str], Questionnaire] = {}
@@ -100,8 +101,8 @@ def questionnaire_for(session: Session, invitation: Invitation) -> Questionnaire
     key = (invitation.version_id, invitation.content_hash)
     found = _DEFINITIONS.get(key)
     if found is None:
-        definition = session.scalar(select(QuestionnaireVersion.definition)
-                                    .where(QuestionnaireVersion.id == invitation.version_id))
+        definition = session.execute(select(QuestionnaireVersion.definition)
+                                     .where(QuestionnaireVersion.id == invitation.version_id)).scalar_one()
         found = _DEFINITIONS[key] = from_normalised(definition, invitation.content_hash)
     return found
 
@@ -117,13 +118,13 @@ def invitation_or_abort(token: str) -> Invitation:
     too, tell right from wrong. A valid link therefore always works, and a wrong one answers
     the same whether its address is past the limit or not.
     """
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
-    invitation = find_invitation(db.session, token)
+    invitation = find_invitation(db_session(), token)
     if invitation is None:
         address = request.remote_addr or "-"
-        if throttle.count(db.session, f"respond-token:{address}", WRONG_TOKEN_WINDOW) == WRONG_TOKEN_LIMIT + 1:
-            record(db.session, "system", "respond.wrong_tokens", ip=address, limit=WRONG_TOKEN_LIMIT,
+        if throttle.count(db_session(), f"respond-token:{address}", WRONG_TOKEN_WINDOW) == WRONG_TOKEN_LIMIT + 1:
+            record(db_session(), "system", "respond.wrong_tokens", ip=address, limit=WRONG_TOKEN_LIMIT,
                    window_seconds=WRONG_TOKEN_WINDOW)
         db.session.commit()
         abort(not_valid_page())

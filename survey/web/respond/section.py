@@ -10,7 +10,7 @@ not written; the page shows both values and lets the person choose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
@@ -21,7 +21,7 @@ from survey.questionnaire.model import Field, Section
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
 from survey.responses.answers import ConcurrentSave, ResponseLocked, SaveResult, save_answers
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.forms.display import display_value
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
@@ -38,6 +38,9 @@ from survey.web.respond.identity import (
 )
 from survey.web.respond.shell import messages_html, render_section_page
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
+
+if TYPE_CHECKING:
+    from survey.web.forms.summary import QuestionSummary
 
 IDENTITY_KEYS = frozenset({"namn", "epost"})
 PageResult = WerkzeugResponse | tuple[str, int] | str
@@ -152,7 +155,7 @@ def save_posted(visit: Visit, posted: PostedSection, person: Person) -> SaveResu
     changes = {aid: value for aid, value in posted.values.items()
                if aid in applicable and aid not in posted.keep_theirs}
     response = visit.ensure_response()
-    return save_answers(db.session, response, changes, posted.seen, person.actor, "respondent")
+    return save_answers(db_session(), response, changes, posted.seen, person.actor, "respondent")
 
 
 def _person_for_post(visit: Visit, posted: PostedSection) -> tuple[Person | None, dict[str, Any]]:
@@ -235,7 +238,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
          "external": str(escape(external)), "messages": messages_html(notice, alert)})
 
 
-def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
+def section_rows(visit: Visit, section: Section) -> list[QuestionSummary]:
     from survey.web.forms.summary import section_summary
 
     return section_summary(visit.q, section, visit.values)

@@ -15,7 +15,7 @@ from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
 from survey.responses.answers import answer_rows, ensure_response
 from survey.rounds.links import looks_like_token, token_hash
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.respond import bp
 from survey.web.respond.access import (
     STOCKHOLM,
@@ -94,7 +94,7 @@ class Visit:
             found = db.session.get(Response, self.response.id)
             assert found is not None
             return found
-        created = ensure_response(db.session, self.inv.round_id, self.inv.organisation_id,
+        created = ensure_response(db_session(), self.inv.round_id, self.inv.organisation_id,
                                   self.inv.content_hash)
         db.session.flush()
         self.response = ResponseInfo(created.id, created.status, created.version,
@@ -103,7 +103,7 @@ class Visit:
 
     def reload(self) -> None:
         if self.response is not None:
-            self.rows = answer_rows(db.session, self.response.id)
+            self.rows = answer_rows(db_session(), self.response.id)
 
     def section_states(self) -> dict[str, str]:
         """not_started / started / complete per section, on the applicable answers."""
@@ -158,7 +158,7 @@ def load_visit(token: str) -> Visit:
     inv = Invitation(token, *first[:12])
     response = ResponseInfo(*first[12:17]) if first[12] is not None else None
     answers = {row[17]: (row[18], row[19]) for row in rows if row[17] is not None}
-    q = questionnaire_for(db.session, inv)
+    q = questionnaire_for(db_session(), inv)
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
 
