@@ -282,9 +282,9 @@ def demo_command(today: datetime | None) -> None:
 
 def _register_more_commands() -> None:
     """Commands of other parts of the engine, each in its own module."""
-    from survey.cli import reflection, results, staff
+    from survey.cli import reflection, results, staff, worker
 
-    for module in (staff, results, reflection):
+    for module in (staff, results, reflection, worker):
         module.register(cli)
 
 

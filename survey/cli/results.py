@@ -230,9 +230,9 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
                                 dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
-        for problem in rejected.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(rejected.problems)} fel i {path.name}; inget importerades") from None
+        for line in rejected.summary():
+            click.echo(line, err=True)
+        raise click.ClickException(f"{rejected.total} fel i {path.name}; inget importerades") from None
     if dry_run:
         db.session.rollback()
         click.echo(f"{path.name}: {report.responses} svar utan fel; inget sparades (--dry-run)")

@@ -275,26 +275,43 @@ def _send_command(mail_group: click.Group, kind: str) -> None:
     @click.argument("round_id", type=int)
     @click.option("--org", "codes", multiple=True, help="Bara till den här organisationen (kan upprepas).")
     @click.option("--resend", is_flag=True, help="Även till dem som redan har fått inbjudan.")
+    @click.option("--wait", is_flag=True, help="Skicka här och nu i stället för via `survey worker`.")
     @actor_option
-    def command(round_id: int, codes: tuple[str, ...], resend: bool, actor: str | None) -> None:
-        from survey.mail.backends import backend_from_config
-        from survey.mail.mailings import send_mailing
+    def command(round_id: int, codes: tuple[str, ...], resend: bool, wait: bool, actor: str | None) -> None:
+        from survey.mail.mailings import queue_mailing
         from survey.web.admin.mailings import DEFAULT_SENDER
         from survey.web.extensions import db_session
+        from survey.web.jobs import jobs
 
         config = current_app.config
         r = _round(round_id)
-        result = _commit_or_fail(lambda: send_mailing(
-            db_session(), r, kind, backend_from_config(config), _actor(actor), secret=config["SECRET_KEY"],
-            base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
-            codes=codes or None, resend=resend))
-        click.echo(f"{len(result.sent)} organisationer, {result.messages} meddelanden, "
-                   f"{len(result.failed)} misslyckade, {len(result.no_address)} utan adress, "
-                   f"{result.skipped} överhoppade", err=True)
-        for org in result.failed:
-            click.echo(f"misslyckades: {org}", err=True)
-        if result.failed:
-            sys.exit(1)
+        plan = _commit_or_fail(lambda: queue_mailing(
+            db_session(), r, kind, _actor(actor), secret=config["SECRET_KEY"], base_url=config["BASE_URL"],
+            sender=config.get("MAIL_FROM") or DEFAULT_SENDER, codes=codes or None, resend=resend))
+        click.echo(f"utskick {plan.mailing_id}: {len(plan.organisations)} organisationer, {plan.messages} meddelanden, "
+                   f"{len(plan.no_address)} utan adress, {plan.skipped} överhoppade", err=True)
+        if not plan.messages or plan.mailing_id is None:
+            return
+        if not wait:
+            jobs().deliver_mailing(plan.mailing_id)
+            click.echo("köade; `survey worker` skickar dem", err=True)
+            return
+        jobs().deliver_mailing.call_local(plan.mailing_id)
+        _report_delivery(plan.mailing_id)
+
+
+def _report_delivery(mailing_id: int) -> None:
+    from sqlalchemy import select
+
+    from survey.db import SentMail
+    from survey.web.extensions import db_session
+
+    failed = db_session().execute(select(SentMail.recipient, SentMail.error).where(
+        SentMail.mailing_id == mailing_id, SentMail.status == "failed")).all()
+    for recipient, error in failed:
+        click.echo(f"misslyckades: {recipient}: {error}", err=True)
+    if failed:
+        sys.exit(1)
 
 
 # -- users ----------------------------------------------------------------------------------

@@ -6,22 +6,19 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.db import (
+    Mailing,
     MailTemplate,
     Response,
     Round,
-    RoundOrganisation,
     SentMail,
     utcnow,
 )
-from survey.mail.backends import Backend, MailError
+from survey.mail.backends import MailError
 from survey.mail.contacts import contacts_by_org, recipients
 from survey.reports.progress import deadline_of
 from survey.rounds.lifecycle import round_links
@@ -110,87 +107,92 @@ def save_template(session: Session, round_: Round, kind: str, subject: str, body
     record(session, actor, "mail.template", round_, kind=kind)
 
 
-# -- sending ----------------------------------------------------------------------------------
+# -- queueing ---------------------------------------------------------------------------------
 @dataclass
-class Mailing:
-    """What a sending did (or, before it, would do)."""
+class MailingPlan:
+    """What a mailing queued (or, before it, would queue)."""
 
     kind: str
-    sent: list[str] = field(default_factory=list)  # organisation names
-    failed: list[str] = field(default_factory=list)
+    mailing_id: int | None = None
+    organisations: list[str] = field(default_factory=list)  # names of those with a message
     no_address: list[str] = field(default_factory=list)
     skipped: int = 0  # already invited / already submitted
     messages: int = 0
 
 
-def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, actor: str, *,
-                 secret: str, base_url: str, sender: str, codes: Iterable[str] | None = None,
-                 resend: bool = False) -> Mailing:
-    """Invitations (to those not yet invited, unless ``resend``) or reminders (to those who
-    have not submitted), optionally only to the organisations in ``codes``."""
+def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, secret: str, base_url: str,
+                  sender: str, codes: Iterable[str] | None = None, resend: bool = False) -> MailingPlan:
+    """Queue invitations (to those not yet invited, unless ``resend``) or reminders (to those
+    who have not submitted), optionally only to the organisations in ``codes``: one queued
+    ``SentMail`` per message, with its text. A worker delivers them (``survey.mail.delivery``)."""
     if round_.state in ("closed", "archived") or (kind == "reminder" and round_.state != "open"):
         raise MailError("Utskick kräver en öppen runda." if kind == "reminder"
                         else "Rundan är stängd; inga inbjudningar skickas.")
     subject_t, body_t, _ = template_for(session, round_, kind)
     links = {link.code: link.url for link in round_links(round_, secret, base_url)}
     contacts = contacts_by_org(session)
-    mailing, wanted = Mailing(kind), set(codes) if codes is not None else None
-    outgoing: list[tuple[RoundOrganisation, str, EmailMessage]] = []
+    plan, wanted = MailingPlan(kind), set(codes) if codes is not None else None
+    mailing = Mailing(round_id=round_.id, kind=kind, created_by=actor, created_at=utcnow())
+    session.add(mailing)
+    session.flush()
     excluded = _already_done(session, round_, kind) if not resend else set()
     for member in round_.members:
         org = member.organisation
         if (wanted is not None and org.code not in wanted) or org.code not in links:
             continue
         if org.id in excluded:
-            mailing.skipped += 1
+            plan.skipped += 1
             continue
         to = recipients(contacts.get(org.id))
         if not to:
-            mailing.no_address.append(org.name)
+            plan.no_address.append(org.name)
+            continue
         values = {"organisation": org.name, "runda": round_.name, "lank": links[org.code],
                   "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
         for address, greeting in to:
             text = {**values, "kontaktperson": greeting}
-            message = _message(sender, address, subject_t.format_map(text), body_t.format_map(text))
-            outgoing.append((member, address, message))
-    _deliver(session, round_, kind, backend, actor, outgoing, mailing)
-    record(session, actor, f"mail.{kind}", round_, sent=len(mailing.sent), failed=len(mailing.failed),
-           no_address=len(mailing.no_address), messages=mailing.messages, backend=backend.name)
-    return mailing
+            session.add(SentMail(round_id=round_.id, mailing_id=mailing.id, organisation_id=org.id, kind=kind,
+                                 recipient=address, sender=sender, subject=subject_t.format_map(text)[:300],
+                                 body=body_t.format_map(text), status="queued", queued_at=mailing.created_at,
+                                 sent_by=actor))
+            plan.messages += 1
+        plan.organisations.append(org.name)
+    plan.mailing_id = mailing.id
+    record(session, actor, f"mail.{kind}", round_, mailing=mailing.id, organisations=len(plan.organisations),
+           no_address=len(plan.no_address), messages=plan.messages)
+    session.flush()
+    return plan
 
 
 def _already_done(session: Session, round_: Round, kind: str) -> set[int]:
-    """Organisation ids to leave out: invited already, or (for a reminder) submitted."""
+    """Organisation ids to leave out: invited already (or queued), or (for a reminder) submitted."""
     if kind == "invitation":
         return set(session.scalars(select(SentMail.organisation_id).where(
-            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.ok.is_(True))))
+            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.status != "failed")))
     return set(session.scalars(select(Response.organisation_id).where(
         Response.round_id == round_.id, Response.status == "submitted")))
 
 
-def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
-    message.set_content(body)
-    return message
-
-
-def _deliver(session: Session, round_: Round, kind: str, backend: Backend, actor: str,
-             outgoing: list[tuple[RoundOrganisation, str, EmailMessage]], mailing: Mailing) -> None:
-    errors = backend.send([message for _, _, message in outgoing]) if outgoing else []
-    now: datetime = utcnow()
-    sent: set[str] = set()
-    failed: set[str] = set()
-    for (member, address, message), error in zip(outgoing, errors, strict=True):
-        session.add(SentMail(round_id=round_.id, organisation_id=member.organisation_id, kind=kind,
-                             recipient=address, subject=str(message["Subject"])[:300], sent_at=now,
-                             sent_by=actor, backend=backend.name, ok=error is None, error=error))
-        (failed if error else sent).add(member.organisation.name)
-    mailing.sent, mailing.failed = sorted(sent - failed), sorted(failed)
-    mailing.messages = len(outgoing)
+def retry_failed(session: Session, round_: Round, actor: str, mail_id: int | None = None) -> list[int]:
+    """Queue the round's failed messages again (or only ``mail_id``); the mailings to deliver."""
+    query = select(SentMail).where(SentMail.round_id == round_.id, SentMail.status == "failed")
+    if mail_id is not None:
+        query = query.where(SentMail.id == mail_id)
+    failed = list(session.scalars(query))
+    if not failed:
+        raise MailError("Det finns inget misslyckat utskick att försöka igen.")
+    for mail in failed:
+        mail.status, mail.error, mail.sent_by = "queued", None, actor
+    record(session, actor, "mail.retry", round_, messages=len(failed))
     session.flush()
+    return sorted({mail.mailing_id for mail in failed if mail.mailing_id is not None})
+
+
+def mail_status(session: Session, round_: Round) -> dict[str, int]:
+    """How many of the round's messages are in each status."""
+    rows = session.execute(select(SentMail.status, func.count()).where(SentMail.round_id == round_.id)
+                           .group_by(SentMail.status))
+    return {status: int(n) for status, n in rows}
 
 
 def sent_mail(session: Session, round_: Round, limit: int = 1000) -> list[SentMail]:
