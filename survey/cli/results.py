@@ -1,4 +1,4 @@
-"""`survey` commands for the results part of the engine: exports, import, data freeze.
+"""``survey export results|xlsx|json``, ``survey import``, ``survey freeze|unfreeze``.
 
     survey export results ROUND [--json] [-o FILE]   the aggregation (n and counts per answer id)
     survey export xlsx ROUND -o FILE                  the Excel answer file
@@ -8,56 +8,40 @@
     survey unfreeze ROUND --reason TEXT               lift the freeze (e.g. to import again)
 
 Exports of a frozen round come from its snapshot unless ``--live`` is given; ``--snapshot N``
-picks an earlier version. Each command commits at most once.
+picks an earlier version. Each command commits at most once. The deck and reflection exports
+join the same ``export`` group from ``survey.cli.reflection``.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
-SOURCE_OPTIONS = (
-    click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
-    click.option("--snapshot", "version", type=int, help="This frozen version instead."),
-)
+from exports.xlsx import build_answer_file
+from survey.aggregation.aggregate import RoundData, aggregate_by
+from survey.cli.common import actor_name, commit_or_fail, get_round
+from survey.db import utcnow
+from survey.responses.transfer import ImportRejected, answers_json, import_answers
+from survey.results import SnapshotError, freeze_round, lift_freeze, round_data
+from survey.web.extensions import db
+
+export_group = AppGroup("export", help="Export a round's results and answers.")
 
 
-def cli_actor() -> str:
-    """Who imports or freezes from the command line, for the history and the audit log."""
+def _with_source(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--snapshot", "version", type=int, help="This frozen version instead.")(command)
+    return click.option("--live", is_flag=True, help="Current answers, even when the round is frozen.")(command)
+
+
+def _data(round_id: int, live: bool, version: int | None) -> RoundData:
     try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _with_source(command: Any) -> Any:
-    for option in reversed(SOURCE_OPTIONS):
-        command = option(command)
-    return command
-
-
-def _round(round_id: int) -> Any:
-    from survey.db import Round
-    from survey.web.extensions import db
-
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(f"ingen runda med id {round_id}")
-    return round_
-
-
-def _data(round_id: int, live: bool, version: int | None) -> Any:
-    from survey.results import SnapshotError, round_data
-    from survey.web.extensions import db
-
-    try:
-        return round_data(db.session, _round(round_id), live=live, version=version)
+        return round_data(db.session, get_round(round_id), live=live, version=version)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
 
@@ -71,22 +55,11 @@ def _write(output: str, payload: bytes) -> None:
     click.echo(f"skrev {output} ({len(payload):,} byte)".replace(",", " "), err=True)
 
 
-def _source_note(data: Any) -> str:
+def _source_note(data: RoundData) -> str:
     info = data.info
     if info.snapshot_version is None:
         return "aktuella svar"
     return f"fryst version {info.snapshot_version} ({info.snapshot_hash[:12]}…)"
-
-
-def register(cli: FlaskGroup) -> None:
-    """Add this module's commands to the `survey` group."""
-    cli.add_command(export_group)
-    cli.add_command(import_command)
-    cli.add_command(freeze_command)
-    cli.add_command(unfreeze_command)
-
-
-export_group = AppGroup("export", help="Export a round's results and answers.")
 
 
 @export_group.command("results")
@@ -99,14 +72,12 @@ export_group = AppGroup("export", help="Export a round's results and answers.")
 def export_results(round_id: int, as_json: bool, output: str, by: str | None, drafts: bool,
                    live: bool, version: int | None) -> None:
     """n, non-response and counts per answer id, from the one aggregation."""
-    from survey.aggregation.aggregate import aggregate_by
-
     data = _data(round_id, live, version)
     results = data.results(include_drafts=drafts)
     document: dict[str, Any] = results.to_json(data.info.name)
     if by:
         groups = aggregate_by(data.questionnaire, data.responses, data.population,
-                              key=lambda org: getattr(org, by), include_drafts=drafts)
+                              key=lambda org: str(getattr(org, by)), include_drafts=drafts)
         document["groups"] = {name: group.to_json(data.info.name) for name, group in groups.items()}
     if as_json:
         _write(output, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -126,9 +97,6 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
 @_with_source
 def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
     """The Excel answer file (Svar, Koder, Kodbok, Sammanställning, Om enkäten)."""
-    from exports.xlsx import build_answer_file
-    from survey.db import utcnow
-
     data = _data(round_id, live, version)
     _write(output, build_answer_file(data, utcnow(), include_drafts=drafts))
     click.echo(f"underlag: {_source_note(data)}", err=True)
@@ -140,11 +108,7 @@ def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: i
 @_with_source
 def export_json(round_id: int, output: str, live: bool, version: int | None) -> None:
     """The answers document (every response, drafts included, effective answers only)."""
-    from survey.db import utcnow
-    from survey.responses.transfer import answers_json
-
-    data = _data(round_id, live, version)
-    _write(output, answers_json(data, utcnow()))
+    _write(output, answers_json(_data(round_id, live, version), utcnow()))
 
 
 @click.command("import")
@@ -154,13 +118,9 @@ def export_json(round_id: int, output: str, live: bool, version: int | None) -> 
 @click.option("--dry-run", is_flag=True, help="Check only; store nothing.")
 def import_command(round_id: int, path: Path, dry_run: bool) -> None:
     """Import answers (JSON or the engine's Excel file); all or nothing."""
-    from survey.responses.transfer import ImportRejected, import_answers
-    from survey.web.extensions import db
-
-    round_ = _round(round_id)
+    round_ = get_round(round_id)
     try:
-        report = import_answers(db.session, round_, path.read_bytes(), cli_actor(), path.name,
-                                dry_run=dry_run)
+        report = import_answers(db.session, round_, path.read_bytes(), actor_name(), path.name, dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
         for problem in rejected.problems:
@@ -182,12 +142,8 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
 @click.option("--note", default="", help="Why or for what (e.g. the publication).")
 def freeze_command(round_id: int, note: str) -> None:
     """Freeze the round's results into a new versioned snapshot."""
-    from survey.results import freeze_round
-    from survey.web.extensions import db
-
-    round_ = _round(round_id)
-    snapshot, created = freeze_round(db.session, round_, cli_actor(), note)
-    db.session.commit()
+    round_ = get_round(round_id)
+    snapshot, created = commit_or_fail(lambda: freeze_round(db.session, round_, actor_name(), note))
     verb = "frös" if created else "oförändrad sedan"
     click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
                f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
@@ -199,13 +155,6 @@ def freeze_command(round_id: int, note: str) -> None:
 @click.option("--reason", required=True, help="Why the freeze is lifted.")
 def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
-    from survey.results import SnapshotError, lift_freeze
-    from survey.web.extensions import db
-
-    round_ = _round(round_id)
-    try:
-        snapshot = lift_freeze(db.session, round_, cli_actor(), reason)
-    except SnapshotError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    round_ = get_round(round_id)
+    snapshot = commit_or_fail(lambda: lift_freeze(db.session, round_, actor_name(), reason), (SnapshotError,))
     click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")

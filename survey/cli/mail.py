@@ -1,0 +1,59 @@
+"""``survey mail invitations|reminders|merge``: e-mail to a round's organisations, the merge list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from exports.lists import merge_csv, merge_xlsx
+from survey.cli.common import actor_name, actor_option, commit_or_fail, get_round
+from survey.mail.backends import backend_from_config
+from survey.mail.contacts import merge_rows
+from survey.mail.mailings import send_mailing
+from survey.web.admin.mailings import DEFAULT_SENDER
+from survey.web.extensions import db
+
+mail_group = AppGroup("mail", help="Invitations, reminders and the mail-merge list of a round.")
+
+
+def _send_command(kind: str, name: str, help_text: str) -> None:
+    @mail_group.command(name, help=help_text)
+    @click.argument("round_id", type=int)
+    @click.option("--org", "codes", multiple=True, help="Bara till den här organisationen (kan upprepas).")
+    @click.option("--resend", is_flag=True, help="Även till dem som redan har fått inbjudan.")
+    @actor_option
+    def command(round_id: int, codes: tuple[str, ...], resend: bool, actor: str | None) -> None:
+        config = current_app.config
+        r = get_round(round_id)
+        result = commit_or_fail(lambda: send_mailing(
+            db.session, r, kind, backend_from_config(config), actor_name(actor), secret=config["SECRET_KEY"],
+            base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
+            codes=codes or None, resend=resend))
+        click.echo(f"{len(result.sent)} organisationer, {result.messages} meddelanden, "
+                   f"{len(result.failed)} misslyckade, {len(result.no_address)} utan adress, "
+                   f"{result.skipped} överhoppade", err=True)
+        for org in result.failed:
+            click.echo(f"misslyckades: {org}", err=True)
+        if result.failed:
+            sys.exit(1)
+
+
+_send_command("invitation", "invitations",
+              "Send invitations to organisations not yet invited (--resend: to all).")
+_send_command("reminder", "reminders", "Send reminders to organisations that have not submitted.")
+
+
+@mail_group.command("merge")
+@click.argument("round_id", type=int)
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Fil som slutar på .xlsx eller .csv.")
+def mail_merge(round_id: int, output: Path) -> None:
+    """Write the mail-merge list (organisation, contacts, deadline, link)."""
+    rows = merge_rows(db.session, get_round(round_id), current_app.config["SECRET_KEY"],
+                      current_app.config["BASE_URL"])
+    output.write_bytes(merge_xlsx(rows) if output.suffix.lower() == ".xlsx" else merge_csv(rows))
+    click.echo(f"{len(rows)} organisationer → {output}")
