@@ -18,8 +18,8 @@ from survey.demo.data_2025 import fictional_2025
 from survey.questionnaire import load_questionnaire
 from tests.helpers import QUESTIONNAIRES
 
-# A copy of ../shared/reference/published-figures-2025.json (public figures of the 2025 deck).
-FIGURES_FILE = Path(__file__).resolve().parent / "data" / "published-figures-2025.json"
+# Every figure the published 2025 deck prints, with its base and source quote (see docs/reference/README.md).
+FIGURES_FILE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "published-figures-2025.json"
 PUBLISHED = json.loads(FIGURES_FILE.read_text(encoding="utf-8"))
 Q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
 OPTION_CODES = {"Politisk nivå": "politisk", "Högsta tjänstemannanivå": "hogsta_tjansteman"}
