@@ -11,7 +11,7 @@ from sqlalchemy import select
 from survey.cli.common import actor_name, actor_option, echo_json
 from survey.db import Organisation
 from survey.mail.contacts import contacts_by_org, import_contacts, parse_contacts, read_table
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 contacts_group = AppGroup("contacts", help="Organisations' contacts (registrar, contact person).")
 
@@ -27,7 +27,7 @@ def contacts_import(path: Path, actor: str | None) -> None:
         for problem in problems:
             click.echo(f"{path}: {problem}", err=True)
         raise click.ClickException(f"{len(problems)} fel; inget importerades")
-    changed = import_contacts(db.session, rows, actor_name(actor))
+    changed = import_contacts(db_session(), rows, actor_name(actor))
     db.session.commit()
     click.echo(f"{len(rows)} rader, {changed} organisationer ändrade")
 
@@ -35,7 +35,7 @@ def contacts_import(path: Path, actor: str | None) -> None:
 @contacts_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def contacts_list(as_json: bool) -> None:
-    found = sorted(contacts_by_org(db.session).values(), key=lambda c: c.organisation.code)
+    found = sorted(contacts_by_org(db_session()).values(), key=lambda c: c.organisation.code)
     rows = [{"code": c.organisation.code, "name": c.organisation.name, "registrar_email": c.registrar_email,
              "respondent_name": c.respondent_name, "respondent_email": c.respondent_email} for c in found]
     if as_json:

@@ -12,7 +12,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from survey.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo
 from survey.demo.generate import regenerate, stale_files
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 @click.group("demo", cls=AppGroup, invoke_without_command=True)
@@ -25,7 +25,7 @@ def demo_command(ctx: click.Context, today: datetime | None) -> None:
     if not current_app:  # as flask.cli.with_appcontext does
         ctx.with_resource(ctx.ensure_object(ScriptInfo).load_app().app_context())
     config = current_app.config
-    summary = ensure_demo(db.session, today.date() if today else date.today(), config["SECRET_KEY"],
+    summary = ensure_demo(db_session(), today.date() if today else date.today(), config["SECRET_KEY"],
                           config["BASE_URL"])
     db.session.commit()
     click.echo(f"\nPersonalinloggning: {config['BASE_URL']}/admin/  e-post {DEMO_ADMIN_EMAIL}  "

@@ -15,7 +15,7 @@ from survey.mail.backends import backend_from_config
 from survey.mail.contacts import merge_rows
 from survey.mail.mailings import send_mailing
 from survey.web.admin.mailings import DEFAULT_SENDER
-from survey.web.extensions import db
+from survey.web.extensions import db_session
 
 mail_group = AppGroup("mail", help="Invitations, reminders and the mail-merge list of a round.")
 
@@ -30,7 +30,7 @@ def _send_command(kind: str, name: str, help_text: str) -> None:
         config = current_app.config
         r = get_round(round_id)
         result = commit_or_fail(lambda: send_mailing(
-            db.session, r, kind, backend_from_config(config), actor_name(actor), secret=config["SECRET_KEY"],
+            db_session(), r, kind, backend_from_config(config), actor_name(actor), secret=config["SECRET_KEY"],
             base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
             codes=codes or None, resend=resend))
         click.echo(f"{len(result.sent)} organisationer, {result.messages} meddelanden, "
@@ -53,7 +53,7 @@ _send_command("reminder", "reminders", "Send reminders to organisations that hav
               help="Fil som slutar på .xlsx eller .csv.")
 def mail_merge(round_id: int, output: Path) -> None:
     """Write the mail-merge list (organisation, contacts, deadline, link)."""
-    rows = merge_rows(db.session, get_round(round_id), current_app.config["SECRET_KEY"],
+    rows = merge_rows(db_session(), get_round(round_id), current_app.config["SECRET_KEY"],
                       current_app.config["BASE_URL"])
     output.write_bytes(merge_xlsx(rows) if output.suffix.lower() == ".xlsx" else merge_csv(rows))
     click.echo(f"{len(rows)} organisationer → {output}")

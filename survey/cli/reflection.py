@@ -21,7 +21,7 @@ from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import publish, unpublish
 from survey.results import round_data
 from survey.themes import entries, national_deck_input, seed_default_themes, theme_counts, themes
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 def _organisation(code: str) -> Organisation:
@@ -41,7 +41,7 @@ def _write(path: Path, blob: bytes) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 def export_pptx(round_id: int, output: Path) -> None:
     """The national results deck of a round (native, editable charts)."""
-    _write(output, build_national_deck(national_deck_input(db.session, get_round(round_id))))
+    _write(output, build_national_deck(national_deck_input(db_session(), get_round(round_id))))
 
 
 @export_group.command("reflection")
@@ -55,7 +55,7 @@ def export_reflection(round_id: int, code: str, output: Path) -> None:
     if output.suffix.lower() not in (".pptx", ".xlsx"):
         raise click.ClickException("the output file must end in .pptx or .xlsx")
     build = reflection_xlsx if output.suffix.lower() == ".xlsx" else reflection_pptx
-    _write(output, build(db.session, round_, org))
+    _write(output, build(db_session(), round_, org))
 
 
 themes_group = AppGroup("themes", help="Free-text themes of a round.")
@@ -65,7 +65,7 @@ themes_group = AppGroup("themes", help="Free-text themes of a round.")
 @click.argument("round_id", type=int)
 def themes_seed(round_id: int) -> None:
     """Give the round 2025's six themes (if it has none)."""
-    found = seed_default_themes(db.session, get_round(round_id))
+    found = seed_default_themes(db_session(), get_round(round_id))
     db.session.commit()
     for theme in found:
         click.echo(theme.name)
@@ -76,7 +76,7 @@ def themes_seed(round_id: int) -> None:
 def themes_list(round_id: int) -> None:
     """Each theme with its number of answers, per free-text question."""
     round_ = get_round(round_id)
-    for answer_id, counts in theme_counts(entries(db.session, round_), themes(db.session, round_)).items():
+    for answer_id, counts in theme_counts(entries(db_session(), round_), themes(db_session(), round_)).items():
         click.echo(answer_id)
         for name, count in counts:
             click.echo(f"  {count}\t{name}")
@@ -90,7 +90,7 @@ def themes_list(round_id: int) -> None:
 def publish_command(round_id: int, actor: str, undo: bool) -> None:
     """Publish a closed round's results: opens each organisation's reflection pages."""
     round_ = get_round(round_id)
-    commit_or_fail(lambda: unpublish(db.session, round_) if undo else publish(db.session, round_, actor))
+    commit_or_fail(lambda: unpublish(db_session(), round_) if undo else publish(db_session(), round_, actor))
     click.echo(f"round {round_id}: {'unpublished' if undo else 'published'}")
 
 
@@ -100,7 +100,7 @@ def publish_command(round_id: int, actor: str, undo: bool) -> None:
 @click.argument("after_id", type=int)
 def compare_command(before_id: int, after_id: int) -> None:
     """Compare two rounds of one questionnaire family, answer id by answer id («ja» counts)."""
-    before, after = round_data(db.session, get_round(before_id)), round_data(db.session, get_round(after_id))
+    before, after = round_data(db_session(), get_round(before_id)), round_data(db_session(), get_round(after_id))
     try:
         found = compare(before.questionnaire, before.results(), after.questionnaire, after.results())
     except ValueError as error:

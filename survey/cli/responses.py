@@ -9,7 +9,7 @@ from survey.cli.common import actor_name, actor_option, commit_or_fail, get_roun
 from survey.responses.answers import find_response, reopen_response
 from survey.rounds.lifecycle import member_of
 from survey.staff.accounts import StaffError
-from survey.web.extensions import db
+from survey.web.extensions import db_session
 
 response_group = AppGroup("response", help="An organisation's response in a round.")
 
@@ -24,11 +24,11 @@ def response_reopen(round_id: int, code: str, reason: str, actor: str | None) ->
     r = get_round(round_id)
 
     def act() -> None:
-        member = member_of(db.session, r, code)
-        response = find_response(db.session, r, member.organisation)
+        member = member_of(db_session(), r, code)
+        response = find_response(db_session(), r, member.organisation)
         if response is None:
             raise StaffError(f"{code} har inget svar i runda {r.id}")
-        reopen_response(db.session, response, reason, actor_name(actor))
+        reopen_response(db_session(), response, reason, actor_name(actor))
 
     commit_or_fail(act)
     click.echo(f"runda {r.id}: svaret från {code} är öppnat igen")

@@ -29,7 +29,7 @@ from survey.cli.common import actor_name, commit_or_fail, get_round
 from survey.db import utcnow
 from survey.responses.transfer import ImportRejected, answers_json, import_answers
 from survey.results import SnapshotError, freeze_round, lift_freeze, round_data
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 export_group = AppGroup("export", help="Export a round's results and answers.")
 
@@ -41,7 +41,7 @@ def _with_source(command: Callable[..., None]) -> Callable[..., None]:
 
 def _data(round_id: int, live: bool, version: int | None) -> RoundData:
     try:
-        return round_data(db.session, get_round(round_id), live=live, version=version)
+        return round_data(db_session(), get_round(round_id), live=live, version=version)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
 
@@ -120,7 +120,7 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
     """Import answers (JSON or the engine's Excel file); all or nothing."""
     round_ = get_round(round_id)
     try:
-        report = import_answers(db.session, round_, path.read_bytes(), actor_name(), path.name, dry_run=dry_run)
+        report = import_answers(db_session(), round_, path.read_bytes(), actor_name(), path.name, dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
         for problem in rejected.problems:
@@ -143,7 +143,7 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
 def freeze_command(round_id: int, note: str) -> None:
     """Freeze the round's results into a new versioned snapshot."""
     round_ = get_round(round_id)
-    snapshot, created = commit_or_fail(lambda: freeze_round(db.session, round_, actor_name(), note))
+    snapshot, created = commit_or_fail(lambda: freeze_round(db_session(), round_, actor_name(), note))
     verb = "frös" if created else "oförändrad sedan"
     click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
                f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
@@ -156,5 +156,5 @@ def freeze_command(round_id: int, note: str) -> None:
 def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
     round_ = get_round(round_id)
-    snapshot = commit_or_fail(lambda: lift_freeze(db.session, round_, actor_name(), reason), (SnapshotError,))
+    snapshot = commit_or_fail(lambda: lift_freeze(db_session(), round_, actor_name(), reason), (SnapshotError,))
     click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")

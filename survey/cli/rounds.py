@@ -32,7 +32,7 @@ from survey.rounds.lifecycle import (
     sync_round_states,
 )
 from survey.rounds.progress import load_progress
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 round_group = AppGroup("round", help="Create and list rounds, print respondent links.")
 
@@ -46,8 +46,8 @@ round_group = AppGroup("round", help="Create and list rounds, print respondent l
 def round_create(questionnaire_id: str, selector: str, opens: datetime, closes: datetime, name: str | None) -> None:
     """Create a round; prints the new round's id alone on the last line."""
     def create() -> tuple[Round, int]:
-        orgs = organisations_for(db.session, selector)
-        round_ = create_round(db.session, latest_version(db.session, questionnaire_id), orgs, opens.date(),
+        orgs = organisations_for(db_session(), selector)
+        round_ = create_round(db_session(), latest_version(db_session(), questionnaire_id), orgs, opens.date(),
                               closes.date(), name, secret=current_app.config["SECRET_KEY"])
         return round_, len(orgs)
 
@@ -94,7 +94,7 @@ def round_dates(round_id: int, opens: datetime | None, closes: datetime | None, 
                 actor: str | None) -> None:
     """Change name and dates of a round that has not opened yet."""
     r = get_round(round_id)
-    commit_or_fail(lambda: change_round(db.session, r, name or r.name, opens.date() if opens else r.opens_on,
+    commit_or_fail(lambda: change_round(db_session(), r, name or r.name, opens.date() if opens else r.opens_on,
                                         closes.date() if closes else r.closes_on, actor_name(actor), today()))
     click.echo(f"runda {r.id}: {r.opens_on} – {r.closes_on}")
 
@@ -106,7 +106,7 @@ def _state_command(state: str, service: str, help_text: str) -> None:
     def command(round_id: int, actor: str | None) -> None:
         r = get_round(round_id)
         function = getattr(lifecycle, service)
-        args = (db.session, r, actor_name(actor)) + ((today(),) if state != "archive" else ())
+        args = (db_session(), r, actor_name(actor)) + ((today(),) if state != "archive" else ())
         commit_or_fail(lambda: function(*args))
         click.echo(f"runda {r.id}: {r.state}")
 
@@ -126,11 +126,11 @@ def round_extend(round_id: int, until: datetime, reason: str, code: str | None, 
     """Extend the deadline for everyone, or with --org for one organisation."""
     r = get_round(round_id)
     if code:
-        commit_or_fail(lambda: extend_member(db.session, member_of(db.session, r, code), until.date(),
+        commit_or_fail(lambda: extend_member(db_session(), member_of(db_session(), r, code), until.date(),
                                              reason, actor_name(actor)))
         click.echo(f"runda {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
     else:
-        commit_or_fail(lambda: extend_round(db.session, r, until.date(), reason, actor_name(actor)))
+        commit_or_fail(lambda: extend_round(db_session(), r, until.date(), reason, actor_name(actor)))
         click.echo(f"runda {r.id}: sista svarsdag {r.closes_on} för alla")
 
 
@@ -142,7 +142,7 @@ def round_replace_link(round_id: int, code: str, actor: str | None) -> None:
     """Revoke an organisation's link and print its new one."""
     r = get_round(round_id)
     secret = current_app.config["SECRET_KEY"]
-    commit_or_fail(lambda: replace_link(db.session, member_of(db.session, r, code), actor_name(actor), secret))
+    commit_or_fail(lambda: replace_link(db_session(), member_of(db_session(), r, code), actor_name(actor), secret))
     db.session.refresh(r)
     click.echo(next(link.url for link in round_links(r, secret, current_app.config["BASE_URL"])
                     if link.code == code))
@@ -155,7 +155,7 @@ def round_replace_link(round_id: int, code: str, actor: str | None) -> None:
 def round_progress(round_id: int, as_json: bool, xlsx: Path | None) -> None:
     """Expected, not started, started, submitted, on time and rate; each organisation's state."""
     r = get_round(round_id)
-    rows = load_progress(db.session, r)
+    rows = load_progress(db_session(), r)
     s = summarise(rows)
     if xlsx:
         xlsx.write_bytes(status_workbook(rows, f"{r.name} – status {today().isoformat()}"))
@@ -176,7 +176,7 @@ def round_progress(round_id: int, as_json: bool, xlsx: Path | None) -> None:
 @round_group.command("sync")
 def round_sync() -> None:
     """Record as open every planned round whose opening day has come (for cron)."""
-    opened = sync_round_states(db.session, today())
+    opened = sync_round_states(db_session(), today())
     db.session.commit()
     for r in opened:
         click.echo(f"runda {r.id} öppnad")

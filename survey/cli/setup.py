@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from survey.db.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 @click.command("setup")
@@ -20,8 +20,8 @@ def setup_command() -> None:
     """Migrate the database to the newest revision and load registry and questionnaires."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     upgrade(url)
-    added, updated = sync_registry(db.session)
-    loaded = sync_questionnaires(db.session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
+    added, updated = sync_registry(db_session())
+    loaded = sync_questionnaires(db_session(), Path(current_app.config["QUESTIONNAIRE_DIR"]))
     db.session.commit()
     click.echo(f"database: {make_url(url).render_as_string(hide_password=True)} (migrated to head)")
     click.echo(f"organisations: {added} added, {updated} updated")

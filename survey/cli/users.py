@@ -10,13 +10,13 @@ from survey.db import StaffUser
 from survey.staff.accounts import all_staff, create_staff_user, find_staff, set_active, set_password, set_role
 from survey.staff.audit import record
 from survey.staff.sessions import end_user_sessions
-from survey.web.extensions import db
+from survey.web.extensions import db_session
 
 users_group = AppGroup("users", help="Staff accounts.")
 
 
 def _user(email: str) -> StaffUser:
-    found = find_staff(db.session, email)
+    found = find_staff(db_session(), email)
     if found is None:
         raise click.ClickException(f"ingen användare {email}")
     return found
@@ -30,14 +30,14 @@ def _user(email: str) -> StaffUser:
 def users_create(email: str, role: str, name: str) -> None:
     """Create a staff user; the password is prompted for or read from SURVEY_ADMIN_PASSWORD."""
     password = prompt_password()
-    user = commit_or_fail(lambda: create_staff_user(db.session, email, password, role, name))
+    user = commit_or_fail(lambda: create_staff_user(db_session(), email, password, role, name))
     click.echo(f"created {user.role} {user.email}")
 
 
 @users_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def users_list(as_json: bool) -> None:
-    rows = [{"email": u.email, "name": u.name, "role": u.role, "active": u.active} for u in all_staff(db.session)]
+    rows = [{"email": u.email, "name": u.name, "role": u.role, "active": u.active} for u in all_staff(db_session())]
     if as_json:
         echo_json(rows)
         return
@@ -47,7 +47,7 @@ def users_list(as_json: bool) -> None:
 
 def _set_active(email: str, active: bool, actor: str | None) -> None:
     u = _user(email)
-    commit_or_fail(lambda: set_active(db.session, u, active, actor_name(actor)))
+    commit_or_fail(lambda: set_active(db_session(), u, active, actor_name(actor)))
     click.echo(f"{u.email} är {'aktiv' if active else 'avstängd'}")
 
 
@@ -72,7 +72,7 @@ def users_enable(email: str, actor: str | None) -> None:
 @actor_option
 def users_role(email: str, role: str, actor: str | None) -> None:
     u = _user(email)
-    commit_or_fail(lambda: set_role(db.session, u, role, actor_name(actor)))
+    commit_or_fail(lambda: set_role(db_session(), u, role, actor_name(actor)))
     click.echo(f"{u.email}: {u.role}")
 
 
@@ -83,7 +83,7 @@ def users_password(email: str, actor: str | None) -> None:
     """Set a new password (prompted, or SURVEY_ADMIN_PASSWORD); ends the user's sessions."""
     u = _user(email)
     password = prompt_password()
-    commit_or_fail(lambda: set_password(db.session, u, password, actor_name(actor)))
+    commit_or_fail(lambda: set_password(db_session(), u, password, actor_name(actor)))
     click.echo(f"nytt lösenord för {u.email}")
 
 
@@ -95,8 +95,8 @@ def users_end_sessions(email: str, actor: str | None) -> None:
     u = _user(email)
 
     def act() -> int:
-        ended = end_user_sessions(db.session, u, "admin")
-        record(db.session, actor_name(actor), "user.end_sessions", user=u.email, sessions=ended)
+        ended = end_user_sessions(db_session(), u, "admin")
+        record(db_session(), actor_name(actor), "user.end_sessions", user=u.email, sessions=ended)
         return ended
 
     ended = commit_or_fail(act)

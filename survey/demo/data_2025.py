@@ -3,8 +3,9 @@
 The answers (``survey/demo/data/regioner-2025-svar.json``, the contract's JSON answers
 document, made by ``survey.demo.generate``: ``survey demo regenerate``) are invented but
 consistent: they reproduce every figure with a count in the published 2025 results, including
-q14's partial non-response (n = 20) and the routing tables. They are loaded through the ordinary import, so the data file is checked like any
-other; then the round is closed and frozen. Idempotent. The caller commits.
+q14's partial non-response (n = 20) and the routing tables. They are loaded through the
+ordinary import, so the data file is checked like any other; then the round is closed and
+frozen. Idempotent. The caller commits.
 """
 
 from __future__ import annotations
