@@ -27,6 +27,7 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
+from survey.questionnaire.xlsform import read_xlsform
 from survey.questionnaire.yamlsource import (
     LocatedDict,
     LocatedList,
@@ -497,14 +498,29 @@ def _top_level(raw: LocatedDict, builder: _Builder) -> dict[str, Any]:
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Load, validate and normalise one definition; raise ``QuestionnaireError`` if broken."""
-    from survey.questionnaire.serialize import content_hash
+    """Load, validate and normalise one definition; raise ``QuestionnaireError`` if broken.
 
+    A YAML file, or an XLSForm workbook (``.xlsx``: ``survey.questionnaire.xlsform``).
+    """
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return load_xlsform(path.read_bytes(), _display(path))
     problems: list[Problem] = []
     raw = _read_definition(path, problems)
     if raw is None:
         raise QuestionnaireError(problems)
+    return build_questionnaire(raw, _display(path), problems)
+
+
+def load_xlsform(data: bytes, display: str) -> Questionnaire:
+    """Read and validate an XLSForm workbook; raise ``QuestionnaireError`` naming sheet and row."""
+    return build_questionnaire(read_xlsform(data, display), display, [])
+
+
+def build_questionnaire(raw: LocatedDict, source: str, problems: list[Problem]) -> Questionnaire:
+    """Validate a read definition (from YAML or XLSForm) into a ``Questionnaire``."""
+    from survey.questionnaire.serialize import content_hash
+
     builder = _Builder(_terms(raw, problems))
     top = _top_level(raw, builder)
     sections = builder.sections(raw)
@@ -514,7 +530,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if problems:
         raise QuestionnaireError(sorted(problems, key=lambda p: (p.file, p.line)))
     questionnaire = Questionnaire(sections=sections, fields=fields, terms=builder.terms,
-                                  source_path=_display(path), **top)
+                                  source_path=source, **top)
     return replace(questionnaire, content_hash=content_hash(questionnaire))
 
 

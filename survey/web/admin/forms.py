@@ -140,6 +140,12 @@ class ContactImportForm(FlaskForm):
         FileAllowed(["csv", "txt", "xlsx"], "Filen måste vara .csv eller .xlsx.")])
 
 
+class QuestionnaireUploadForm(FlaskForm):
+    file = FileField("Fil (YAML eller XLSForm)", validators=[
+        FileRequired("Välj en fil."),
+        FileAllowed(["yaml", "yml", "xlsx"], "Filen måste vara .yaml, .yml eller .xlsx.")])
+
+
 class TemplateForm(FlaskForm):
     subject = StringField("Ämnesrad", validators=[DataRequired(REQUIRED), Length(max=300)])
     body = TextAreaField("Text", validators=[DataRequired(REQUIRED), Length(max=20000)],
