@@ -210,7 +210,7 @@ def partial_nonresponse(q: Questionnaire, results: RoundResults) -> int:
             for inner in item.walk():
                 main_of[inner.id] = item.id
     affected = {main_of[f.item_id] for f in q.fields
-                if f.required and f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].unanswered}
+                if f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].not_answered}
     return len(affected)
 
 

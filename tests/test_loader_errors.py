@@ -75,7 +75,7 @@ BROKEN = [
      "35: q01: duplicate id 'q01' (first defined on line 11)"),
     ("unknown key",
      ("        text: Övrigt\n", "        text: Övrigt\n        colour: red\n"),
-     "38: q03: unknown key 'colour' in an item (known keys: comment, decimals, followups, help, id, max, "
+     "38: q03: unknown key 'colour' in an item (known keys: comment, decimals, followups, help, id, inferred, max, "
      "max_length, min, number, options, per_row, required, rows, scale, text, type, unit, when)"),
     ("unknown type",
      ("        type: text\n        text: Övrigt", "        type: essay\n        text: Övrigt"),
@@ -190,7 +190,7 @@ def test_variant_override_of_unknown_item(tmp_path: Path) -> None:
         """, "variant.yaml")
     errors = errors_of(path)
     assert "6: q99: override of unknown item 'q99'" in errors
-    assert "7: q01: an override may change only help, options, rows, text, not 'colour'" in errors
+    assert "7: q01: an override may change only help, inferred, options, rows, text, not 'colour'" in errors
 
 
 def test_variant_rewords_and_keeps_ids(tmp_path: Path) -> None:

@@ -111,3 +111,27 @@ def test_the_excel_file_marks_the_answer_and_keeps_text_as_text() -> None:
     notes = workbook["Reflektion"]
     assert notes["B4"].value == "=SUM(A1:A3)" and notes["B4"].data_type == "s"
     assert notes.cell(row=3 + len(reflection.questions) + 1, column=2).value == "@intern anteckning"
+
+
+def test_the_excel_file_says_why_a_follow_up_was_not_asked_and_has_the_free_text() -> None:
+    reflection, own = _reflection()
+    blob = build_reflection_xlsx(reflection, {}, own)
+    workbook = openpyxl.load_workbook(io.BytesIO(blob))
+    rows = [[cell.value for cell in row] for row in workbook["Era svar"].iter_rows(min_row=4)]
+    not_asked = [view for s in reflection.sections for view in s.fields if not view.asked]
+    assert not_asked  # the invented region answered Nej somewhere
+    for view in not_asked:
+        first = next(row for row in rows if row[1] == view.answer_id)
+        assert first[4].startswith("Frågan ställdes inte"), view.answer_id
+    q = reflection.questionnaire
+    for view in not_asked:
+        gate = q.field(view.answer_id).gate
+        if gate and own.get(gate) == "nej":
+            number = q.item(q.field(gate).item_id).number
+            first = next(row for row in rows if row[1] == view.answer_id)
+            assert first[4].startswith(f"Frågan ställdes inte, eftersom ni svarade Nej på fråga {number}")
+    texts = [tuple(row) for row in workbook["Era fritextsvar"].iter_rows(min_row=4, values_only=True)]
+    own_texts = [(f.id, value) for f in q.fields if f.type.value == "text" and isinstance(value := own.get(f.id), str)
+                 and value.strip()]
+    assert [text for _, text in texts] == [value for _, value in own_texts] or (
+        not own_texts and texts[0][0].startswith("Ni lämnade inga"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask, current_app
@@ -93,3 +94,34 @@ def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_ro
                                                                "reason": ""}, follow_redirects=True)
     assert "Ange ett skäl" in response.get_data(as_text=True)
     assert current_snapshot(db.session, demo_round) is not None
+
+
+def test_the_files_for_statistics_software(analyst_client: FlaskClient, demo_round: Round, app: Flask,
+                                           tmp_path: Path) -> None:
+    import pyreadstat
+
+    from survey.cli import cli
+
+    page = analyst_client.get(f"/admin/resultat/{demo_round.id}").get_data(as_text=True)
+    assert "Filer för statistikprogram" in page
+    assert "<td>2</td><td>0</td><td>19</td>" in page  # q01_kommentar: n 2, none missing, 19 left blank
+    downloaded = {}
+    for suffix in ("sav", "dta", "csv", "lang.csv", "kodbok.json", "kodbok.csv"):
+        assert f"/admin/resultat/{demo_round.id}/svar.{suffix}" in page, suffix
+        response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.{suffix}")
+        assert response.status_code == 200, suffix
+        assert response.headers["Content-Disposition"].endswith(f'fryst-v1-svar.{suffix}"')
+        downloaded[suffix] = response.data
+    assert analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.exe").status_code == 404
+    runner = app.test_cli_runner()
+    for kind, suffix, extra in (("sav", "sav", []), ("dta", "dta", []), ("csv", "lang.csv", ["--long"]),
+                                ("codebook", "kodbok.json", [])):
+        out = tmp_path / f"out.{suffix.rsplit('.', 1)[-1]}"
+        result = runner.invoke(cli, ["export", kind, str(demo_round.id), "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        if kind in ("csv", "codebook"):
+            assert out.read_bytes() == downloaded[suffix]  # the same builder behind both
+    frame, _ = pyreadstat.read_sav(str(tmp_path / "out.sav"))
+    assert len(frame) == 21 and frame["q14"].count() == 20  # q14: one region left it blank
+    bad = runner.invoke(cli, ["export", "codebook", str(demo_round.id), "-o", str(tmp_path / "kodbok.txt")])
+    assert bad.exit_code != 0 and ".json" in bad.output

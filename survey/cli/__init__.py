@@ -2,7 +2,9 @@
 
 It reads ``DATABASE_URL`` (default: SQLite in the instance folder). Commands that only read
 definitions or the registry (``questionnaire check/show``, ``orgs list``) need no database.
-Each command group lives in its own module; this one only assembles them.
+Each command group lives in its own module; this one only assembles them. The builders
+(python-pptx, XlsxWriter, pyreadstat) and Alembic are imported inside the commands that use
+them, so ``survey --help`` and every other command start without loading them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from exports.lists import merge_csv, merge_xlsx
 from survey.cli.common import actor_name, actor_option, commit_or_fail, get_round
 from survey.mail.backends import backend_from_config
 from survey.mail.contacts import merge_rows
@@ -53,6 +52,8 @@ _send_command("reminder", "reminders", "Send reminders to organisations that hav
               help="Fil som slutar på .xlsx eller .csv.")
 def mail_merge(round_id: int, output: Path) -> None:
     """Write the mail-merge list (organisation, contacts, deadline, link)."""
+    from exports.lists import merge_csv, merge_xlsx
+
     rows = merge_rows(db_session(), get_round(round_id), current_app.config["SECRET_KEY"],
                       current_app.config["BASE_URL"])
     output.write_bytes(merge_xlsx(rows) if output.suffix.lower() == ".xlsx" else merge_csv(rows))

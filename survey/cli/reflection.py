@@ -12,12 +12,10 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from exports.pptx_deck import build_national_deck
 from survey.aggregation.compare import compare
 from survey.cli.common import commit_or_fail, get_round
 from survey.cli.results import export_group
 from survey.db import Organisation
-from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import publish, unpublish
 from survey.results import round_data
 from survey.themes import entries, national_deck_input, seed_default_themes, theme_counts, themes
@@ -41,6 +39,8 @@ def _write(path: Path, blob: bytes) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 def export_pptx(round_id: int, output: Path) -> None:
     """The national results deck of a round (native, editable charts)."""
+    from exports.pptx_deck import build_national_deck
+
     _write(output, build_national_deck(national_deck_input(db_session(), get_round(round_id))))
 
 
@@ -51,6 +51,8 @@ def export_pptx(round_id: int, output: Path) -> None:
               help="FILE.pptx for the deck, FILE.xlsx for the Excel file")
 def export_reflection(round_id: int, code: str, output: Path) -> None:
     """An organisation's reflection: its answers beside everyone's, its notes."""
+    from survey.documents import reflection_pptx, reflection_xlsx
+
     round_, org = get_round(round_id), _organisation(code)
     if output.suffix.lower() not in (".pptx", ".xlsx"):
         raise click.ClickException("the output file must end in .pptx or .xlsx")

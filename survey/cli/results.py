@@ -1,8 +1,12 @@
-"""``survey export results|xlsx|json``, ``survey import``, ``survey freeze|unfreeze``.
+"""``survey export results|xlsx|json|sav|dta|csv|codebook``, ``survey import``, ``survey freeze|unfreeze``.
 
     survey export results ROUND [--json] [-o FILE]   the aggregation (n and counts per answer id)
     survey export xlsx ROUND -o FILE                  the Excel answer file
     survey export json ROUND [-o FILE]                the answers document (JSON, the contract)
+    survey export sav ROUND -o F.sav                  SPSS, with labels and missing-value codes
+    survey export dta ROUND -o F.dta                  Stata, the same
+    survey export csv ROUND -o F.csv [--long]         CSV (UTF-8), wide as Koder or long with states
+    survey export codebook ROUND -o F.json|F.csv      the machine-readable code book
     survey import ROUND FILE [--dry-run]              JSON or the engine's own Excel file
     survey freeze ROUND [--note TEXT]                 freeze the results (a new version)
     survey unfreeze ROUND --reason TEXT               lift the freeze (e.g. to import again)
@@ -23,7 +27,6 @@ from typing import Any
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from exports.xlsx import build_answer_file
 from survey.aggregation.aggregate import RoundData, aggregate_by
 from survey.cli.common import actor_name, commit_or_fail, get_round
 from survey.db import utcnow
@@ -85,8 +88,8 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
     lines = [f"{data.info.name}: {results.submitted} av {results.population} inskickade ({_source_note(data)})"]
     for aid, item in results.items.items():
         counts = "  ".join(f"{code} {count}" for code, count in item.counts.items())
-        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.unanswered:<3} "
-                     f"ej aktuella={item.not_applicable:<4} {counts}")
+        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.not_answered:<3} "
+                     f"tomma={item.left_blank:<3} ej aktuella={item.not_applicable:<4} {counts}")
     _write(output, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
@@ -97,6 +100,8 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
 @_with_source
 def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
     """The Excel answer file (Svar, Koder, Kodbok, Sammanställning, Om enkäten)."""
+    from exports.xlsx import build_answer_file
+
     data = _data(round_id, live, version)
     _write(output, build_answer_file(data, utcnow(), include_drafts=drafts))
     click.echo(f"underlag: {_source_note(data)}", err=True)
@@ -109,6 +114,59 @@ def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: i
 def export_json(round_id: int, output: str, live: bool, version: int | None) -> None:
     """The answers document (every response, drafts included, effective answers only)."""
     _write(output, answers_json(_data(round_id, live, version), utcnow()))
+
+
+# -- files for statistics software (docs/analysis-files.md) --------------------------------
+@export_group.command("sav")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="The .sav file to write.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_sav(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
+    """SPSS: one row per organisation, variable and value labels, user-missing codes."""
+    from exports.stats import build_sav
+
+    _write(output, build_sav(_data(round_id, live, version), utcnow(), include_drafts=drafts))
+
+
+@export_group.command("dta")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="The .dta file to write.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_dta(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
+    """Stata: one row per organisation, labels, missing values .a .b .c."""
+    from exports.stats import build_dta
+
+    _write(output, build_dta(_data(round_id, live, version), utcnow(), include_drafts=drafts))
+
+
+@export_group.command("csv")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, - for stdout.")
+@click.option("--long", "long_", is_flag=True, help="One row per organisation and answer id, with its state.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_csv(round_id: int, output: str, long_: bool, drafts: bool, live: bool, version: int | None) -> None:
+    """The answers as CSV (UTF-8): wide like the Koder sheet, or long."""
+    from exports.csv_files import build_csv
+
+    _write(output, build_csv(_data(round_id, live, version), utcnow(), long=long_, include_drafts=drafts))
+
+
+@export_group.command("codebook")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="F.json or F.csv (the suffix picks the format).")
+@_with_source
+def export_codebook(round_id: int, output: str, live: bool, version: int | None) -> None:
+    """The code book: wording, inferred texts, codes, numeric codes, routing, per answer id."""
+    from exports.codebook import build_codebook_csv, build_codebook_json
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise click.BadParameter(f"{output}: skriv till en .json- eller .csv-fil", param_hint="-o")
+    q = _data(round_id, live, version).questionnaire
+    _write(output, build_codebook_json(q) if suffix == ".json" else build_codebook_csv(q))
 
 
 @click.command("import")

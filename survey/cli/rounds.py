@@ -13,7 +13,6 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from exports.xlsx_progress import status_workbook
 from survey.cli.common import DATE, actor_name, actor_option, commit_or_fail, echo_json, get_round
 from survey.db import Round
 from survey.formatting import today
@@ -154,6 +153,8 @@ def round_replace_link(round_id: int, code: str, actor: str | None) -> None:
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Skriv statuslistan som Excel.")
 def round_progress(round_id: int, as_json: bool, xlsx: Path | None) -> None:
     """Expected, not started, started, submitted, on time and rate; each organisation's state."""
+    from exports.xlsx_progress import status_workbook
+
     r = get_round(round_id)
     rows = load_progress(db_session(), r)
     s = summarise(rows)

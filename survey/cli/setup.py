@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
-from survey.db.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
 from survey.web.extensions import db, db_session
 
@@ -18,6 +17,8 @@ from survey.web.extensions import db, db_session
 @with_appcontext
 def setup_command() -> None:
     """Migrate the database to the newest revision and load registry and questionnaires."""
+    from survey.db.migrate import upgrade  # Alembic: loaded only here
+
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     upgrade(url)
     added, updated = sync_registry(db_session())

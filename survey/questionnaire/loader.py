@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from survey.questionnaire import conditions as cond
+from survey.questionnaire import marks
 from survey.questionnaire.fields import build_fields
 from survey.questionnaire.model import (
     DEFAULT_COMMENT_LENGTH,
     DEFAULT_TEXT_LENGTH,
+    INFERRABLE,
     ROW_TYPES,
     Choice,
     Comment,
@@ -38,16 +40,16 @@ from survey.questionnaire.yamlsource import (
 )
 
 TOP_KEYS = {"id", "title", "family", "year", "respondent_kind", "terms", "intro", "sections",
-            "base", "overrides"}
+            "base", "overrides", "inferred"}
 TOP_REQUIRED = ("id", "title", "family", "year", "respondent_kind", "sections")
 VARIANT_KEYS = {"id", "title", "respondent_kind", "terms", "intro", "base", "overrides", "year",
-                "family"}
+                "family", "inferred"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "number", "type", "text", "help", "required", "when", "options", "scale",
              "rows", "per_row", "comment", "max_length", "min", "max", "decimals", "unit",
-             "followups"}
-CHOICE_KEYS = {"code", "label", "specify"}
-OVERRIDE_KEYS = {"text", "help", "rows", "options"}
+             "followups", "inferred"}
+CHOICE_KEYS = {"code", "label", "specify", "value", "inferred"}
+OVERRIDE_KEYS = {"text", "help", "rows", "options", "inferred"}
 RESPONDENT_KINDS = ("region", "kommun")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -162,8 +164,21 @@ class _Builder:
                 continue
             seen[code] = entry.loc("code")[1]
             specify = self.specify(entry, item_id, f"{owner_answer_id}_{code}_text")
-            result.append(Choice(code, label, specify))
+            result.append(Choice(code, label, specify, self.choice_value(entry, key, item_id),
+                                 marks.inferred_flag(entry.get("inferred"), self.at(entry, "inferred", item_id))))
+        if key == "options":
+            marks.check_values(result, self.at(raw, key, item_id))
         return tuple(result)
+
+    def at(self, raw: LocatedDict, key: str, item_id: str | None) -> marks.ProblemAt:
+        """A problem reporter for one key (the marks module knows no locations)."""
+        return lambda message: self.problem(raw.loc(key), item_id, message)
+
+    def choice_value(self, entry: LocatedDict, key: str, item_id: str) -> int | None:
+        if "value" in entry and key != "options":
+            self.problem(entry.loc("value"), item_id, "'value' (a numeric code) is only for options, not for rows")
+            return None
+        return marks.numeric_value(entry.get("value"), self.at(entry, "value", item_id))
 
     def specify(self, entry: LocatedDict, item_id: str, answer_id: str) -> Specify | None:
         if "specify" not in entry:
@@ -171,10 +186,11 @@ class _Builder:
         raw = self.mapping(entry["specify"], entry.loc("specify"), item_id, "'specify'")
         if raw is None:
             return None
-        self.check_keys(raw, {"label", "max_length", "id"}, item_id, "'specify'")
+        self.check_keys(raw, {"label", "max_length", "id", "inferred"}, item_id, "'specify'")
         label = self.text(raw, "label", item_id) or ""
         length = self.integer(raw, "max_length", item_id) or DEFAULT_COMMENT_LENGTH
-        return Specify(str(raw.get("id") or answer_id), label, length)
+        return Specify(str(raw.get("id") or answer_id), label, length,
+                       marks.inferred_flag(raw.get("inferred"), self.at(raw, "inferred", item_id)))
 
     def comment(self, raw: LocatedDict, item_id: str) -> Comment | None:
         if "comment" not in raw:
@@ -182,10 +198,11 @@ class _Builder:
         spec = self.mapping(raw["comment"], raw.loc("comment"), item_id, "'comment'")
         if spec is None:
             return None
-        self.check_keys(spec, {"label", "id", "max_length"}, item_id, "'comment'")
+        self.check_keys(spec, {"label", "id", "max_length", "inferred"}, item_id, "'comment'")
         label = self.text(spec, "label", item_id) or ""
         length = self.integer(spec, "max_length", item_id) or DEFAULT_COMMENT_LENGTH
-        return Comment(str(spec.get("id") or f"{item_id}_kommentar"), label, length)
+        return Comment(str(spec.get("id") or f"{item_id}_kommentar"), label, length,
+                       marks.inferred_flag(spec.get("inferred"), self.at(spec, "inferred", item_id)))
 
     # -- items ------------------------------------------------------------------------
     def item(self, raw: Any, where: Location, role: Role, parent: Item | None) -> Item | None:
@@ -203,6 +220,7 @@ class _Builder:
         if item_type is None:
             return None
         options, rows = self.options_and_rows(raw, item_id, item_type, per_row)
+        inferred = marks.inferred_set(raw.get("inferred"), INFERRABLE, self.at(raw, "inferred", item_id))
         item = Item(
             id=item_id, type=item_type, text=text, line=raw.where[1], role=role,
             number=self.text(raw, "number", item_id, required=False),
@@ -215,7 +233,10 @@ class _Builder:
             decimals=self.integer(raw, "decimals", item_id),
             unit=self.text(raw, "unit", item_id, required=False),
             parent_id=parent.id if parent else None,
+            inferred=marks.item_inferred(inferred),
         )
+        item = replace(item, options=marks.mark_choices(item.options, "options" in inferred),
+                       rows=marks.mark_choices(item.rows, "rows" in inferred))
         followups = self.followups(raw, item)
         return replace(item, followups=followups)
 
@@ -411,12 +432,18 @@ def _apply_variant(variant: LocatedDict, base: LocatedDict, problems: list[Probl
 
 
 def _override_item(target: LocatedDict, change: LocatedDict, problems: list[Problem], item_id: str) -> None:
+    def complain(message: str) -> None:
+        where = change.loc("inferred")
+        problems.append(Problem(where[0], where[1], item_id, message))
+
+    inferred = marks.inferred_set(change.get("inferred"), INFERRABLE, complain)
     for key, value in change.items():
         where = change.loc(key)
         if key not in OVERRIDE_KEYS:
             allowed = ", ".join(sorted(OVERRIDE_KEYS))
             problems.append(Problem(where[0], where[1], item_id, f"an override may change only {allowed}, not '{key}'"))
         elif key in ("rows", "options"):
+            _expand_choice_marks(target, key)
             entries = {str(entry.raw.get("code", entry.get("code"))): entry
                        for entry in target.get(key) or [] if isinstance(entry, LocatedDict)}
             for code, label in (value or {}).items():
@@ -425,10 +452,36 @@ def _override_item(target: LocatedDict, change: LocatedDict, problems: list[Prob
                     problems.append(Problem(where[0], where[1], item_id, f"override of unknown {key[:-1]} '{code}'"))
                     continue
                 entry["label"] = label
+                entry["inferred"] = key in inferred  # the mark goes with the wording
                 entry.locations["label"] = value.loc(code) if isinstance(value, LocatedDict) else where
-        else:
+        elif key != "inferred":
             target[key] = value
             target.locations[key] = where
+            _set_item_mark(target, key, key in inferred)
+
+
+def _item_marks(target: LocatedDict) -> list[str]:
+    value = target.get("inferred")
+    if value is True:
+        return list(INFERRABLE)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _set_item_mark(target: LocatedDict, key: str, inferred: bool) -> None:
+    """An override's text replaces the base's, and so does its ``inferred`` mark."""
+    names = [name for name in _item_marks(target) if name != key] + ([key] if inferred else [])
+    target["inferred"] = names or False
+
+
+def _expand_choice_marks(target: LocatedDict, key: str) -> None:
+    """``inferred: [rows]`` on the base becomes a mark on each row, so one row can change."""
+    names = _item_marks(target)
+    if key not in names:
+        return
+    for entry in target.get(key) or []:
+        if isinstance(entry, LocatedDict):
+            entry["inferred"] = True
+    _set_item_mark(target, key, False)
 
 
 def _raw_items(raw: LocatedDict) -> list[LocatedDict]:
@@ -494,6 +547,7 @@ def _top_level(raw: LocatedDict, builder: _Builder) -> dict[str, Any]:
         "id": str(qid or ""), "title": builder.text(raw, "title", None) or "",
         "family": str(raw.get("family") or ""), "year": year if isinstance(year, int) else 0,
         "respondent_kind": str(kind or ""), "intro": builder.text(raw, "intro", None, required=False),
+        "inferred": marks.inferred_set(raw.get("inferred"), marks.TOP_INFERRABLE, builder.at(raw, "inferred", None)),
     }
 
 

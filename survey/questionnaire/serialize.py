@@ -25,9 +25,19 @@ def _choices(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"code": choice.code, "label": choice.label}
         if choice.specify:
             entry["specify"] = {"id": choice.specify.id, "label": choice.specify.label,
-                                "max_length": choice.specify.max_length}
+                                "max_length": choice.specify.max_length, **_mark(choice.specify.inferred)}
+        if choice.value is not None:
+            entry["value"] = choice.value
+        entry.update(_mark(choice.inferred))
         result.append(entry)
     return result
+
+
+def _mark(inferred: bool | frozenset[str]) -> dict[str, Any]:
+    """``inferred`` only where a text is marked, so unmarked definitions keep their hash."""
+    if not inferred:
+        return {}
+    return {"inferred": True if inferred is True else sorted(inferred)}
 
 
 def _condition(q: Questionnaire, item: Item) -> list[dict[str, Any]] | None:
@@ -61,13 +71,15 @@ def item_dict(q: Questionnaire, item: Item, positions: bool = True) -> dict[str,
         "rows": rows,
         "per_row": list(item.per_row),
         "comment": ({"id": item.comment.id, "label": item.comment.label,
-                     "max_length": item.comment.max_length} if item.comment else None),
+                     "max_length": item.comment.max_length, **_mark(item.comment.inferred)}
+                    if item.comment else None),
         "answer_ids": [f.id for f in fields],
         "max_length": item.max_length,
         "number_format": ({"min": item.minimum, "max": item.maximum, "decimals": item.decimals,
                            "unit": item.unit} if item.type.value == "number" else None),
         "children": [field_dict(f) for f in fields if f.role in (Role.COMMENT, Role.SPECIFY)]
         + [item_dict(q, child, positions) for child in item.followups],
+        **_mark(item.inferred),
     }
     if positions:
         entry["line"] = item.line
@@ -104,6 +116,7 @@ def normalised(q: Questionnaire, positions: bool = True) -> dict[str, Any]:
             for s in q.sections
         ],
         "answer_ids": [routing_entry(f) for f in q.fields],
+        **_mark(q.inferred),
     }
     if positions:
         body["source_path"] = q.source_path

@@ -29,8 +29,8 @@ from survey.questionnaire.serialize import canonical_hash, content_hash
 
 def _choice(data: dict[str, Any]) -> Choice:
     spec = data.get("specify")
-    specify = Specify(spec["id"], spec["label"], spec["max_length"]) if spec else None
-    return Choice(str(data["code"]), data["label"], specify)
+    specify = Specify(spec["id"], spec["label"], spec["max_length"], spec.get("inferred", False)) if spec else None
+    return Choice(str(data["code"]), data["label"], specify, data.get("value"), data.get("inferred", False))
 
 
 def _item(data: dict[str, Any], parent_id: str | None) -> Item:
@@ -45,12 +45,13 @@ def _item(data: dict[str, Any], parent_id: str | None) -> Item:
         options=tuple(_choice(o) for o in data["options"]) if own_options else (),
         rows=tuple(_choice(r) for r in data["rows"]) if not data["per_row"] else (),
         per_row=tuple(data["per_row"]),
-        comment=Comment(comment["id"], comment["label"], comment["max_length"]) if comment else None,
+        comment=(Comment(comment["id"], comment["label"], comment["max_length"], comment.get("inferred", False))
+                 if comment else None),
         max_length=data.get("max_length"), minimum=number.get("min"), maximum=number.get("max"),
         decimals=number.get("decimals"), unit=number.get("unit"),
         followups=tuple(_item(child, data["id"]) for child in data["children"]
                         if child["role"] in ("main", "followup")),
-        parent_id=parent_id,
+        parent_id=parent_id, inferred=frozenset(data.get("inferred", ())),
     )
 
 
@@ -76,6 +77,7 @@ def from_normalised(data: dict[str, Any], expected_hash: str | None = None) -> Q
         respondent_kind=data["respondent_kind"], sections=sections,
         fields=tuple(_field(f) for f in data["answer_ids"]), terms=dict(data["terms"]),
         intro=data.get("intro"), source_path=data.get("source_path", ""),
+        inferred=frozenset(data.get("inferred", ())),
     )
     digest = content_hash(q)
     if expected_hash is not None and expected_hash not in (digest, _hash_with_positions(data)):

@@ -140,6 +140,31 @@ def answers_xlsx(round_id: int) -> Response:
     return _download(payload, XLSX, _filename(data, "svar.xlsx"))
 
 
+ANALYSIS_FILES = {  # suffix → mimetype: the files for statistics software
+    "sav": "application/x-spss-sav", "dta": "application/x-stata-dta", "csv": "text/csv; charset=utf-8",
+    "lang.csv": "text/csv; charset=utf-8", "kodbok.json": "application/json", "kodbok.csv": "text/csv; charset=utf-8",
+}
+
+
+@bp.get("/<int:round_id>/svar.<path:suffix>")
+@staff_required()
+def analysis_file(round_id: int, suffix: str) -> Response:
+    """svar.sav, svar.dta, svar.csv, svar.lang.csv, svar.kodbok.json, svar.kodbok.csv."""
+    from exports.codebook import build_codebook_csv, build_codebook_json
+    from exports.csv_files import build_csv
+    from exports.stats import build_dta, build_sav
+
+    if suffix not in ANALYSIS_FILES:
+        abort(404)
+    data = _data(_round(round_id))
+    now = utcnow()
+    payload = {"sav": lambda: build_sav(data, now), "dta": lambda: build_dta(data, now),
+               "csv": lambda: build_csv(data, now), "lang.csv": lambda: build_csv(data, now, long=True),
+               "kodbok.json": lambda: build_codebook_json(data.questionnaire),
+               "kodbok.csv": lambda: build_codebook_csv(data.questionnaire)}[suffix]()
+    return _download(payload, ANALYSIS_FILES[suffix], _filename(data, f"svar.{suffix}"))
+
+
 @bp.get("/<int:round_id>/svar.json")
 @staff_required()
 def answers_document(round_id: int) -> Response:
