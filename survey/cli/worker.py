@@ -6,7 +6,7 @@ import logging
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 
 @click.command("worker")
@@ -24,6 +24,3 @@ def worker_command(workers: int) -> None:
                f"databas {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}", err=True)
     queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
-
-def register(cli: FlaskGroup) -> None:
-    cli.add_command(worker_command)

@@ -1,7 +1,7 @@
 """Answers in and out: the JSON answers document of the contract, and import of it or of the
 engine's own Excel answer file.
 
-The document (``../shared/reference/answer-ids-2025.md``)::
+The document (``docs/reference/answer-ids-2025.md``)::
 
     {"questionnaire": "regioner-2025",
      "responses": [{"organisation": "08", "status": "submitted", "answers": {"q01": "ja"}}]}
