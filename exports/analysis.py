@@ -22,8 +22,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from exports.xlsx_common import KIND_LABELS, local_naive
+from exports.xlsx_common import KIND_LABELS
 from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, ResponseData, answer_state
+from survey.formatting import local_naive
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids

@@ -38,7 +38,6 @@ from exports.xlsx_common import (
     WORKBOOK_OPTIONS,
     AnswerFile,
     Formats,
-    local_naive,
     safe_text,
 )
 from exports.xlsx_layout import (
@@ -51,8 +50,10 @@ from exports.xlsx_layout import (
 )
 from exports.xlsx_sheets import write_about, write_codebook, write_summary
 from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundData
+from survey.formatting import local_naive
 from survey.questionnaire.model import ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.values import is_blank
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
 __all__ = ["NOT_ASKED_MARK", "AnswerFile", "build_answer_file", "write_answer_file"]
@@ -179,7 +180,7 @@ class AnswerTables:
                 koder_string(k, col, NOT_ASKED_MARK, f.not_asked)
                 continue
             value = answers.get(field.id)
-            if value is None or value == "" or value == []:
+            if is_blank(value):
                 if field.required:  # left blank where it was optional: a plain empty cell
                     svar_blank(r, col, None, f.unanswered)
                     koder_blank(k, col, None, f.unanswered)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from exports.xlsx_common import AnswerFile, Formats, header_text, local_naive, safe_text
+from exports.xlsx_common import AnswerFile, Formats, header_text, safe_text
 from exports.xlsx_layout import page_setup, row_points, wrapped_lines
 from survey.aggregation.aggregate import ItemResult
+from survey.formatting import local_naive
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.codes import choices_of, numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
