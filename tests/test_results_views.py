@@ -96,7 +96,7 @@ def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_ro
     assert current_snapshot(db.session, demo_round) is not None
 
 
-def test_the_files_for_statistics_software(analyst_client: FlaskClient, demo_round: Round, app: Flask,  # noqa: F811
+def test_the_files_for_statistics_software(analyst_client: FlaskClient, demo_round: Round, app: Flask,
                                            tmp_path: Path) -> None:
     import pyreadstat
 
