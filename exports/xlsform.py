@@ -16,13 +16,15 @@ from collections.abc import Iterator
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire import xpath
+from survey.questionnaire.codes import wording
 from survey.questionnaire.fields import cell_type
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role, Section
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
-                  "number", "kind", "parent", "unit", "decimals")
+                  "number", "kind", "parent", "unit", "decimals", "inferred")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "family", "year",
-                    "respondent_kind", "intro")
+                    "respondent_kind", "intro", "inferred")
+CHOICES_COLUMNS = ("list_name", "name", "label", "numeric_code", "inferred")  # pyxform reads "value" as "name"
 YESNO_LIST = "yesno"
 Row = dict[str, str]
 
@@ -37,7 +39,7 @@ class _Writer:
         self.q = q
         self.fields = {f.id: f for f in q.fields}
         self.rows: list[Row] = []
-        self.choices: list[tuple[str, str, str]] = [(YESNO_LIST, "ja", "Ja"), (YESNO_LIST, "nej", "Nej")]
+        self.choices: list[tuple[str, ...]] = [(YESNO_LIST, "ja", "Ja", "", ""), (YESNO_LIST, "nej", "Nej", "", "")]
 
     def type_of(self, answer_id: str) -> ItemType:
         found = self.fields.get(answer_id)
@@ -59,8 +61,9 @@ class _Writer:
     def list_for(self, item: Item) -> str:
         if cell_type(item) is ItemType.YESNO:
             return YESNO_LIST
-        for option in item.options:
-            self.choices.append((item.id, option.code, option.label))
+        for option in item.options:  # numeric_code and inferred: extra columns
+            self.choices.append((item.id, option.code, option.label,
+                                 "" if option.value is None else str(option.value), "yes" if option.inferred else ""))
         return item.id
 
     def add(self, **values: str) -> None:
@@ -74,7 +77,8 @@ class _Writer:
         self.add(type="end group", name=section.id)
 
     def item(self, item: Item) -> None:
-        common = {"number": item.number or "", "parent": item.parent_id or ""}
+        common = {"number": item.number or "", "parent": item.parent_id or "",
+                  "inferred": ",".join(sorted(item.inferred))}
         if item.type in (ItemType.MATRIX, ItemType.YESNO_LIST) or item.per_row:
             kind = item.type.value if not item.per_row else "per_row"
             cells = [f for f in self.q.fields_of_item(item.id) if f.role in (Role.MAIN, Role.FOLLOWUP)]
@@ -96,7 +100,7 @@ class _Writer:
         if item.comment:
             comment = self.fields[item.comment.id]
             self.add(type="text", name=comment.id, label=_escape(comment.label), kind="comment",
-                     parent=item.id, relevant=self.relevant(comment),
+                     parent=item.id, relevant=self.relevant(comment), inferred=_mark(self.q, comment),
                      constraint=f"string-length(.) <= {comment.max_length}")
         for child in item.followups:
             self.item(child)
@@ -105,14 +109,15 @@ class _Writer:
         list_name = self.list_for(item)
         for f in cells:
             self.add(type=f"select_one {list_name}", name=f.id, label=_escape(f.label),
-                     required="yes" if f.required else "", relevant=self.relevant(f) if per_row else "")
+                     required="yes" if f.required else "", relevant=self.relevant(f) if per_row else "",
+                     inferred="" if per_row else _mark(self.q, f))
             self.extras(f.id)
 
     def extras(self, owner: str) -> None:
         """The «specify» texts of an answer id, right after it."""
         for f in self.q.fields:
             if f.role is Role.SPECIFY and f.gate == owner:
-                self.add(type="text", name=f.id, label=_escape(f.label), kind="specify",
+                self.add(type="text", name=f.id, label=_escape(f.label), kind="specify", inferred=_mark(self.q, f),
                          relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}")
 
     def question_type(self, item: Item) -> str:
@@ -134,12 +139,20 @@ class _Writer:
         return " and ".join(bound for bound in bounds if bound)
 
 
+def _mark(q: Questionnaire, f: Field) -> str:
+    """«yes» where a row's, a comment's or a specify field's own label is a reconstruction."""
+    marks = wording(q, f).inferred
+    own = "radetikett" if f.row is not None and f.role in (Role.MAIN, Role.FOLLOWUP) else "frågetext"
+    return "yes" if own in marks and (f.role in (Role.COMMENT, Role.SPECIFY) or f.row is not None) else ""
+
+
 def _sheet_rows(writer: _Writer) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
     yield "survey", [SURVEY_COLUMNS] + [tuple(row.get(c, "") for c in SURVEY_COLUMNS) for row in writer.rows]
-    yield "choices", [("list_name", "name", "label"), *writer.choices]
+    yield "choices", [CHOICES_COLUMNS, *writer.choices]
     q = writer.q
     yield "settings", [SETTINGS_COLUMNS, (_escape(q.title), q.id, str(q.year), "Svenska (sv)", q.family,
-                                          str(q.year), q.respondent_kind, _escape(q.intro))]
+                                          str(q.year), q.respondent_kind, _escape(q.intro),
+                                          ",".join(sorted(q.inferred)))]
     yield "terms", [("name", "value"), *sorted(q.terms.items())]
 
 

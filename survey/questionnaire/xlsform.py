@@ -51,6 +51,7 @@ class _Reader:
     rows_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     row_owner: dict[str, tuple[LocatedDict, str]] = field(default_factory=dict)
     relevant_of: dict[str, str] = field(default_factory=dict)
+    choice_rows: dict[int, _Row] = field(default_factory=dict)  # for the numeric_code and inferred columns
 
     def where(self, sheet: str, row: int) -> Location:
         return (f"{self.display}:{sheet}", row)
@@ -130,6 +131,7 @@ def _read_choices(rows: list[_Row], reader: _Reader) -> None:
             reader.problem(row, name, "a choice needs list_name and name", "choices")
             continue
         reader.choices.setdefault(list_name, []).append((name, label, row.number))
+        reader.choice_rows[row.number] = row
 
 
 def _label(row: _Row) -> str:
@@ -152,6 +154,8 @@ def _top(sheets: dict[str, list[_Row]], reader: _Reader) -> LocatedDict:
     }
     if values.get("intro"):
         entries["intro"] = values["intro"]
+    if values.get("inferred"):
+        entries["inferred"] = [v.strip() for v in values["inferred"].split(",") if v.strip()]
     for key, value in entries.items():
         _put(raw, key, value, reader.where("settings", 2))
     terms = _located(reader.where("terms", 1))
@@ -320,14 +324,29 @@ def _choice_list(found: list[tuple[str, str, int]], reader: _Reader) -> LocatedL
         entry = _located(reader.where("choices", number))
         _put(entry, "code", code, entry.where)
         _put(entry, "label", label, entry.where)
+        row = reader.choice_rows.get(number)
+        if row is not None and row.get("numeric_code"):
+            value = row.get("numeric_code")
+            _put(entry, "value", int(value) if value.lstrip("-").isdigit() else value, entry.where)
+        if row is not None:
+            _inferred(row, entry, entry.where)
         entries.append(entry)
         entries.item_locations.append(entry.where)
     return entries
 
 
+def _inferred(row: _Row, target: LocatedDict, where: Location, names: bool = False) -> None:
+    """The extra column ``inferred``: names (``text,help``) on a question, yes on a label."""
+    value = row.get("inferred").strip()
+    if value:
+        marks: Any = [v.strip() for v in value.split(",") if v.strip()] if names else value.lower() in _TRUE
+        _put(target, "inferred", marks, where)
+
+
 def _common(row: _Row, item: LocatedDict, reader: _Reader) -> None:
     where, name = reader.where("survey", row.number), row.get("name")
     _put(item, "text", _label(row), where)
+    _inferred(row, item, where, names=True)
     for column, key in (("hint", "help"), ("number", "number"), ("unit", "unit")):
         if row.get(column):
             _put(item, key, row.get(column), where)
@@ -396,6 +415,7 @@ def _group_item(row: _Row, inner: list[_Row], reader: _Reader, section: LocatedD
     if not _cell_type(row, kind, cells, item, reader):
         return
     _put(item, "text", _label(row), where)
+    _inferred(row, item, where, names=True)
     for column, key in (("hint", "help"), ("number", "number")):
         if row.get(column):
             _put(item, key, row.get(column), where)
@@ -411,6 +431,7 @@ def _group_item(row: _Row, inner: list[_Row], reader: _Reader, section: LocatedD
             entry = _located(reader.where("survey", cell.number))
             _put(entry, "code", code, entry.where)
             _put(entry, "label", _label(cell), entry.where)
+            _inferred(cell, entry, entry.where)
             rows.append(entry)
             rows.item_locations.append(entry.where)
             reader.row_owner[f"{name}_{code}"] = (entry, name)
@@ -496,6 +517,7 @@ def _comment(row: _Row, reader: _Reader) -> None:
     comment = _located(where)
     _put(comment, "label", _label(row), where)
     _put(comment, "id", name, where)
+    _inferred(row, comment, where)
     found = _MAX_LENGTH.match(row.get("constraint"))
     if found:
         _put(comment, "max_length", int(found.group(1)), where)
@@ -521,6 +543,7 @@ def _specify(row: _Row, reader: _Reader) -> None:
         return
     spec = _located(where)
     _put(spec, "label", _label(row), where)
+    _inferred(row, spec, where)
     found = _MAX_LENGTH.match(row.get("constraint"))
     if found:
         _put(spec, "max_length", int(found.group(1)), where)
