@@ -16,17 +16,21 @@ from collections.abc import Iterator
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire import xpath
-from survey.questionnaire.codes import wording
 from survey.questionnaire.fields import cell_type
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role, Section
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
                   "number", "kind", "parent", "unit", "decimals", "inferred")
+CHOICE_COLUMNS = ("list_name", "name", "label", "numeric_value", "inferred")  # pyxform reads "value" as "name"
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "family", "year",
                     "respondent_kind", "intro", "inferred")
-CHOICES_COLUMNS = ("list_name", "name", "label", "numeric_code", "inferred")  # pyxform reads "value" as "name"
 YESNO_LIST = "yesno"
 Row = dict[str, str]
+
+
+def _flag(inferred: bool) -> str:
+    """The ``inferred`` column: the text is a reconstruction, not the official wording."""
+    return "true" if inferred else ""
 
 
 def _escape(text: str | None) -> str:
@@ -39,7 +43,7 @@ class _Writer:
         self.q = q
         self.fields = {f.id: f for f in q.fields}
         self.rows: list[Row] = []
-        self.choices: list[tuple[str, ...]] = [(YESNO_LIST, "ja", "Ja", "", ""), (YESNO_LIST, "nej", "Nej", "", "")]
+        self.choices: list[tuple[str, ...]] = [(YESNO_LIST, "ja", "Ja"), (YESNO_LIST, "nej", "Nej")]
 
     def type_of(self, answer_id: str) -> ItemType:
         found = self.fields.get(answer_id)
@@ -61,9 +65,9 @@ class _Writer:
     def list_for(self, item: Item) -> str:
         if cell_type(item) is ItemType.YESNO:
             return YESNO_LIST
-        for option in item.options:  # numeric_code and inferred: extra columns
-            self.choices.append((item.id, option.code, option.label,
-                                 "" if option.value is None else str(option.value), "yes" if option.inferred else ""))
+        for option in item.options:
+            self.choices.append((item.id, option.code, _escape(option.label),
+                                 "" if option.value is None else str(option.value), _flag(option.inferred)))
         return item.id
 
     def add(self, **values: str) -> None:
@@ -100,25 +104,29 @@ class _Writer:
         if item.comment:
             comment = self.fields[item.comment.id]
             self.add(type="text", name=comment.id, label=_escape(comment.label), kind="comment",
-                     parent=item.id, relevant=self.relevant(comment), inferred=_mark(self.q, comment),
+                     parent=item.id, relevant=self.relevant(comment), inferred=_flag(item.comment.inferred),
                      constraint=f"string-length(.) <= {comment.max_length}")
         for child in item.followups:
             self.item(child)
 
     def cells(self, item: Item, cells: list[Field], per_row: bool) -> None:
         list_name = self.list_for(item)
+        rows = {row.code: row for row in item.rows}
         for f in cells:
+            row = rows.get(f.row or "")
             self.add(type=f"select_one {list_name}", name=f.id, label=_escape(f.label),
                      required="yes" if f.required else "", relevant=self.relevant(f) if per_row else "",
-                     inferred="" if per_row else _mark(self.q, f))
-            self.extras(f.id)
+                     inferred=_flag(row.inferred if row else False))
+            self.extras(f.id, row.specify.inferred if row and row.specify else False)
 
-    def extras(self, owner: str) -> None:
+    def extras(self, owner: str, inferred: bool = False) -> None:
         """The «specify» texts of an answer id, right after it."""
+        marks = {o.specify.id: o.specify.inferred for item in self.q.items() for o in item.options if o.specify}
         for f in self.q.fields:
             if f.role is Role.SPECIFY and f.gate == owner:
-                self.add(type="text", name=f.id, label=_escape(f.label), kind="specify", inferred=_mark(self.q, f),
-                         relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}")
+                self.add(type="text", name=f.id, label=_escape(f.label), kind="specify",
+                         relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}",
+                         inferred=_flag(marks.get(f.id, inferred)))
 
     def question_type(self, item: Item) -> str:
         if item.type is ItemType.YESNO:
@@ -139,16 +147,9 @@ class _Writer:
         return " and ".join(bound for bound in bounds if bound)
 
 
-def _mark(q: Questionnaire, f: Field) -> str:
-    """«yes» where a row's, a comment's or a specify field's own label is a reconstruction."""
-    marks = wording(q, f).inferred
-    own = "radetikett" if f.row is not None and f.role in (Role.MAIN, Role.FOLLOWUP) else "frågetext"
-    return "yes" if own in marks and (f.role in (Role.COMMENT, Role.SPECIFY) or f.row is not None) else ""
-
-
 def _sheet_rows(writer: _Writer) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
     yield "survey", [SURVEY_COLUMNS] + [tuple(row.get(c, "") for c in SURVEY_COLUMNS) for row in writer.rows]
-    yield "choices", [CHOICES_COLUMNS, *writer.choices]
+    yield "choices", [CHOICE_COLUMNS, *writer.choices]
     q = writer.q
     yield "settings", [SETTINGS_COLUMNS, (_escape(q.title), q.id, str(q.year), "Svenska (sv)", q.family,
                                           str(q.year), q.respondent_kind, _escape(q.intro),

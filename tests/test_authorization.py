@@ -119,8 +119,7 @@ def url_for_rule(world: World, rule: Rule, who: str) -> str:
     values: dict[str, Any] = {
         "round_id": world.round_id, "code": world.code_a, "user_id": world.analyst_id,
         "session_id": 1, "action": "close", "kind": "invitation", "fmt": "csv", "token": token,
-        "section_id": world.section_id, "filename": "css/admin.css", "version_id": 1,
-        "suffix": "sav",
+        "section_id": world.section_id, "filename": "css/admin.css", "suffix": "sav", "version_id": 1,
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"{rule.rule}: add an example value for {missing} to url_for_rule"

@@ -74,12 +74,12 @@ CONTENT = {
                                                'label: "Legitimerad personal"', 1),
     "a condition": lambda text: text.replace("when: in (ja, nej_beslut)", "when: = ja"),
     "the options' order": lambda text: text.replace(
-        '          - code: ja\n            label: "Ja"  # [INFERRED]\n'
+        '          - code: ja\n            label: "Ja"  # [INFERRED]\n            inferred: true\n'
         '          - code: nej_beslut\n',
         '          - code: nej_beslut\n', 1).replace(
-        '          - code: nej\n            label: "Nej"  # [INFERRED]\n',
-        '          - code: nej\n            label: "Nej"  # [INFERRED]\n          - code: ja\n'
-        '            label: "Ja"  # [INFERRED]\n', 1),
+        '          - code: nej\n            label: "Nej"  # [INFERRED]\n            inferred: true\n',
+        '          - code: nej\n            label: "Nej"  # [INFERRED]\n            inferred: true\n'
+        '          - code: ja\n            label: "Ja"  # [INFERRED]\n            inferred: true\n', 1),
 }
 
 
