@@ -86,3 +86,14 @@ def test_the_municipal_variant_marks_what_it_rewords() -> None:
     assert "radetikett" not in wording(q, q.field("q03_leg")).inferred
     base = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
     assert wording(base, base.field("q21_1")).inferred == ()
+
+
+def test_marks_and_values_survive_an_xlsform_round_trip(tmp_path: Path) -> None:
+    from exports.xlsform import xlsform_bytes
+    from survey.questionnaire.loader import load_xlsform
+
+    q = load_questionnaire(write(tmp_path, SMALL))
+    back = load_xlsform(xlsform_bytes(q), "liten-2026.xlsx")
+    assert back.content_hash == q.content_hash
+    assert numeric_codes(back, back.field("q01")) == {"ja": 1, "nej": 0}
+    assert wording(back, back.field("q02_b")).inferred == ("radetikett",)
