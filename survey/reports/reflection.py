@@ -11,10 +11,10 @@ from survey.aggregation.compare import Comparison
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value, is_blank
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
-from survey.reports.headlines import Kind
+from survey.reports.headlines import Kind, tidy
+from survey.reports.routing_words import not_asked_reason
 
 GENERAL_NOTE = "allmant"
-
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,17 @@ def _distribution(name: str, f: Field, result: ItemResult, own: Value) -> Distri
     return Distribution(name, result.answered, options)
 
 
-def _summary(kind: Kind, f: Field, result: ItemResult, own: Value, asked: bool) -> str:
+def _summary(q: Questionnaire, f: Field, result: ItemResult, own: Mapping[str, Value], asked: bool) -> str:
+    kind = Kind.of(q)
     if not asked:
-        return "Frågan ställdes inte till er utifrån era tidigare svar."
-    if is_blank(own):
+        return not_asked_reason(q, f, own)
+    value = own.get(f.id)
+    if is_blank(value):
         return "Ni besvarade inte frågan."
-    codes = own if isinstance(own, list) else [own]
+    codes = value if isinstance(value, list) else [value]
     labels = " och ".join(f.label_of(str(code)) for code in codes)
     same = sum(result.counts.get(str(code), 0) for code in codes)
-    return f"Ni svarade {labels}. {same} av {result.answered} {kind.many} svarade {labels}."
+    return tidy(f"Ni svarade {labels}. {same} av {result.answered} {kind.many} svarade {labels}.", kind)
 
 
 def _differs(result: ItemResult, own: Value) -> bool:
@@ -132,7 +134,7 @@ def build_reflection(q: Questionnaire, results: RoundResults, org: OrgInfo, own:
                 f.id, item.number or item.id, question,
                 None if is_blank(value) else " och ".join(f.label_of(str(v)) for v in
                                                          (value if isinstance(value, list) else [value])),
-                f.id in applicable, _summary(kind, f, result, value, f.id in applicable),
+                f.id in applicable, _summary(q, f, result, own, f.id in applicable),
                 _differs(result, value), tuple(groups), _last_year(comparison, before, f),
                 f.label if f.row is not None else None))
         sections.append(SectionView(section.title, tuple(views)))

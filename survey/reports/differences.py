@@ -1,0 +1,93 @@
+"""«Här skiljer sig era svar»: where an organisation answered otherwise than most, grouped by
+section, the direction said in words and the most telling first. Pure.
+
+A difference leads when the organisation answered «Nej» where most have what the question
+asks about («Ja»), when the majority against it is large, and when it is a main question
+rather than a follow-up; sections come in the order of their most telling difference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from survey.questionnaire.model import YES
+from survey.reports.headlines import Kind, short_label, tidy
+from survey.reports.reflection import FieldView, Reflection
+
+
+@dataclass(frozen=True)
+class Difference:
+    view: FieldView
+    topic: str  # «Fråga 3, legitimerad hälso- och sjukvårdspersonal»
+    question: str  # the question in full (a matrix row's stem and row together)
+    direction: str  # «Ni svarade Nej, liksom 3 andra av 21 regioner; 17 svarade Ja.»
+    lacks: bool  # answered Nej where most answered Ja
+    rank: tuple[int, float, int]
+
+
+@dataclass(frozen=True)
+class DifferenceGroup:
+    section: str
+    items: tuple[Difference, ...]
+
+
+def _row_question(view: FieldView) -> str:
+    """The stem and the row as one question: «Bedömer regionen … genomföra händelseanalyser?»."""
+    if view.row_label is None:
+        return view.question
+    stem = view.question.removesuffix(view.row_label).strip()
+    row = view.row_label.strip()
+    if re.search(r"(\.\.\.|…|\.)$", stem) and row.startswith((".", "…")):
+        return re.sub(r"[.…\s]+$", "", stem) + " " + re.sub(r"^[.…\s]+", "", row)
+    return f"{stem} – {short_label(row)}"
+
+
+def _topic(view: FieldView) -> str:
+    if view.row_label is None:
+        return f"Fråga {view.number}"
+    row = re.sub(r"^[.…\s]+", "", short_label(view.row_label)).rstrip("?. ")
+    return f"Fråga {view.number}, {row[:1].lower()}{row[1:]}"
+
+
+def difference(view: FieldView, kind: Kind, main: bool) -> Difference | None:
+    group = view.groups[-1]  # all organisations of the kind
+    own = [o for o in group.options if o.own]
+    if len(own) != 1 or not group.n:
+        return None
+    majority = max(group.options, key=lambda o: o.count)
+    others = own[0].count - 1
+    if others > 0:
+        said = f"Ni svarade {own[0].label}, liksom {others} {'annan' if others == 1 else 'andra'} av {group.n} {kind.many}"
+    else:
+        said = f"Ni är den enda av {group.n} {kind.many} som svarade {own[0].label}"
+    direction = tidy(f"{said}; {majority.count} svarade {majority.label}.", kind)
+    lacks = majority.code == YES
+    rank = (0 if lacks else 1, -majority.count / group.n, 0 if main else 1)
+    return Difference(view, _topic(view), _row_question(view), direction, lacks, rank)
+
+
+def differences(reflection: Reflection) -> list[DifferenceGroup]:
+    q = reflection.questionnaire
+    kind = Kind.of(q)
+    groups = []
+    for section in reflection.sections:
+        found = [d for view in section.fields if view.differs
+                 for d in [difference(view, kind, q.item(q.field(view.answer_id).item_id).parent_id is None)] if d]
+        if found:
+            groups.append(DifferenceGroup(section.title, tuple(sorted(found, key=lambda d: d.rank))))
+    return sorted(groups, key=lambda g: g.items[0].rank)
+
+
+def lead(groups: list[DifferenceGroup], kind: Kind) -> str:
+    """One sentence on the whole: how many differences, in which direction."""
+    items = [d for g in groups for d in g.items]
+    lacks = sum(d.lacks for d in items)
+    parts = []
+    if lacks:
+        parts.append(f"Nej på {lacks} {'fråga' if lacks == 1 else 'frågor'} där de flesta {kind.many} svarade Ja")
+    if len(items) - lacks:
+        rest = len(items) - lacks
+        parts.append(f"annat än de flesta på {rest} {'fråga' if rest == 1 else 'frågor'}")
+    return tidy(f"Ni svarade {' och '.join(parts)}. Inom varje avsnitt står först de frågor där färst svarade som ni.",
+                kind)
