@@ -80,6 +80,7 @@ def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
     defaults = space.find(f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr")
     defaults.set("sz", size)
     defaults.set("lang", LANG)  # python-pptx exposes neither the chart's language nor c:lang
+    space.find(f"{_C}txPr/{_A}p/{_A}endParaRPr").set("lang", LANG)
     space.find(f"{_C}date1904").addnext(space.makeelement(f"{_C}lang", {"val": LANG}))
     several = len(bars.series) > 1
     if several:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from pptx.util import Cm
@@ -88,7 +89,7 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
     not fit at the smallest body size."""
     box = (MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
     pages: list[list[Para]] = [[]]
-    for para in paras:
+    for para in [part for para in paras for part in _split_to_fit(para, box[2], box[3])]:
         if pages[-1] and not fits([*pages[-1], para], box[2], box[3], BODY_MIN):
             pages.append([])
         pages[-1].append(para)
@@ -96,6 +97,26 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
         slide = deck.content_slide(title if index == 0 else f"{title} (forts.)")
         text_box(slide, box, page, largest, BODY_MIN, name="body")
 
+
+
+def _split_to_fit(para: Para, width: int, height: int) -> list[Para]:
+    """A paragraph too long for a whole slide (an organisation's long note), split between
+    words into parts that each fit; the first keeps the bullet, the rest continue it."""
+    if fits([para], width, height, BODY_MIN):
+        return [para]
+    parts: list[Para] = []
+    words = para.text.split(" ")
+    while words:
+        low, high = 1, len(words)
+        while low < high:  # the most words that fit
+            middle = (low + high + 1) // 2
+            if fits([replace(para, text=" ".join(words[:middle]))], width, height, BODY_MIN):
+                low = middle
+            else:
+                high = middle - 1
+        parts.append(replace(para, text=" ".join(words[:low])))
+        words = words[low:]
+    return parts
 
 
 def _link(report: ReportDefinition, key: str, lead: str) -> list[Para]:

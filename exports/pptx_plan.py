@@ -100,6 +100,15 @@ class Plan:
         return tuple(generated)
 
 
+def stem(item: Item) -> str:
+    """A question as shown above its rows: a stem that its rows continue («...händelseanalyser»)
+    ends in «...», not in a full stop that would make it a cut sentence."""
+    text = item.text.strip()
+    if item.rows and all(row.label.startswith((".", "…")) for row in item.rows) and re.search(r"[^.]\.$", text):
+        return text[:-1] + "..."
+    return text
+
+
 def field_notes(plan: Plan, fields: Sequence[Field]) -> tuple[Para, ...]:
     """Speaker notes: each question in full, its n and who was asked, in words."""
     paras: list[Para] = []
@@ -108,7 +117,7 @@ def field_notes(plan: Plan, fields: Sequence[Field]) -> tuple[Para, ...]:
         item = plan.q.item(f.item_id)
         if item.id not in shown:
             shown.add(item.id)
-            paras.append(Para(f"Fråga {item.number or item.id}: {' '.join(item.text.split())}", bold=True))
+            paras.append(Para(f"Fråga {item.number or item.id}: {' '.join(stem(item).split())}", bold=True))
         row = f"{f.label}: " if f.row is not None else ""
         result = plan.results[f.id]
         paras.append(Para(f"{row}{plan.kind.n(result.answered)}. {asked_to(plan.q, f, plan.results)}"))
@@ -226,7 +235,7 @@ def _matrix_slides(plan: Plan, item: Item) -> list[Spec]:
     notes = field_notes(plan, rows)
     if len(rows) <= 3 or any(hl.YES not in f.code_set for f in rows):
         panels = [field_panel(plan, f, f.label) for f in rows]
-        specs: list[Spec] = [ChartSpec(_continued(title, i), tuple(group), intro=item.text,
+        specs: list[Spec] = [ChartSpec(_continued(title, i), tuple(group), intro=stem(item),
                                        footnote=_footnote(plan, item), notes=notes)
                              for i, group in enumerate(chunks(panels))]
     else:
@@ -245,7 +254,7 @@ def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     results = [plan.results[f.id] for f in rows]
     bars = Bars(labels, ((f"Antal {plan.kind.many} som svarat ja", values),), maximum=plan.scale,
                 highlight=marked)
-    question = f"{item.text}\nAntal {plan.kind.many} som svarat ja"
+    question = f"{stem(item)}\nAntal {plan.kind.many} som svarat ja"
     return Panel(item.id, question, bars, _n_text(plan, results), _rows_note(plan, item, ordered, marked))
 
 

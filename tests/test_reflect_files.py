@@ -16,7 +16,7 @@ from survey.aggregation.aggregate import aggregate_by
 from survey.aggregation.compare import compare
 from survey.questionnaire.routing import applicable_ids
 from survey.reports.reflection import build_reflection, question_keys
-from tests.test_pptx_support import charts, invented, open_deck, render_pdf, require_soffice, shape_named
+from tests.test_pptx_support import charts, invented, open_deck, shape_named
 
 
 def _reflection(qid: str = "regioner-2025", index: int = 3, **extra: Any) -> tuple[Any, Any]:
@@ -92,16 +92,6 @@ def test_the_deck_carries_the_notes(deck: Any) -> None:
     prs, _ = deck
     text = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame)
     assert "Vi behöver se över handlingsplanen." in text and "(inga anteckningar ännu)" in text
-
-
-def test_the_reflection_deck_renders_without_overflow(tmp_path: Path) -> None:
-    from tests.test_render_pptx import _overflowing
-
-    require_soffice()
-    data = invented()
-    reflection, own = _reflection()
-    blob = build_reflection_deck(ReflectionDeckInput(reflection, data.results, own, {"allmant": "x " * 400}))
-    assert _overflowing(open_deck(blob), render_pdf(blob, tmp_path)) == []
 
 
 def test_the_excel_file_marks_the_answer_and_keeps_text_as_text() -> None:
