@@ -42,7 +42,7 @@ class Panel:
     question: str
     bars: Bars
     n_text: str
-    note: str | None = None  # a line under the chart, e.g. «Ni svarade Ja. 19 av 21 …»
+    note: str | None = None  # a line under the chart, e.g. «Ni svarade Ja. Det gjorde 19 av 21 …»
 
 
 def panel_boxes(count: int, top: int = BODY_TOP, bottom: int = BODY_BOTTOM) -> list[tuple[int, int, int, int]]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from pptx.util import Cm
+from pptx.util import Cm, Emu
 
 from exports.pptx_charts import Panel, place_panels
 from exports.pptx_common import (
@@ -30,6 +30,7 @@ from exports.pptx_common import (
     DeckProperties,
     Para,
     fits,
+    fitting_size,
     shorten,
     text_box,
 )
@@ -93,9 +94,14 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
         if pages[-1] and not fits([*pages[-1], para], box[2], box[3], BODY_MIN):
             pages.append([])
         pages[-1].append(para)
+    for before, after in zip(pages, pages[1:], strict=False):
+        # A heading, or a point whose sub-points follow, goes with what it introduces.
+        while len(before) > 1 and ((before[-1].bold and not before[-1].level) or before[-1].level < after[0].level):
+            after.insert(0, before.pop())
+    size = min(fitting_size(page, Emu(box[2]), Emu(box[3]), largest, BODY_MIN) for page in pages)
     for index, page in enumerate(pages):
         slide = deck.content_slide(title if index == 0 else f"{title} (forts.)")
-        text_box(slide, box, page, largest, BODY_MIN, name="body")
+        text_box(slide, box, page, size, size, name="body")
 
 
 

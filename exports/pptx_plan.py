@@ -137,7 +137,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         codes = value if isinstance(value, list) else [value]
         labels = " och ".join(f.label_of(code) for code in codes)
         same = sum(result.counts.get(code, 0) for code in codes)
-        line = hl.tidy(f"Ni svarade {labels}. {same} av {result.answered} {kind.many} svarade {labels}.", kind)
+        line = hl.own_answer(kind, labels, same, result.answered)
     extra = plan.notes.get(f.id)
     return f"{line} {extra}" if extra else line
 

@@ -2,7 +2,7 @@
 
 The same slide plan as the national deck (``exports.pptx_plan``), drawn with the
 organisation's answers: its bar is in the theme's second accent colour and named in words
-under the chart («Ni svarade Ja. 19 av 21 regioner svarade Ja.»), with last year's answer
+under the chart («Ni svarade Ja. Det gjorde 19 av 21 regioner.»), with last year's answer
 where the questions compare. Then where it differs from most others, its free-text answers
 and the reflection questions with its own notes. Plain data in, bytes out.
 """
@@ -83,7 +83,12 @@ def _differing(deck: Deck, data: ReflectionDeckInput, kind: hl.Kind) -> None:
         paras = [Para(lead(groups, kind))]
         for group in groups:
             paras.append(Para(group.section, bold=True))
-            paras += [Para(f"{d.topic}: {d.direction} ({d.question})", 1) for d in group.items]
+            for question in group.questions:
+                if question.items[0].topic:
+                    paras.append(Para(f"Fråga {question.number}: {question.question}", 1))
+                    paras += [Para(f"{d.topic}: {d.direction}", 2) for d in question.items]
+                else:
+                    paras.append(Para(f"Fråga {question.number}: {question.question} {question.items[0].direction}", 1))
     bullets(deck, f"Här skiljer sig era svar från de flesta {kind.many}s", paras)
 
 

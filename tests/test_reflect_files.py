@@ -33,7 +33,7 @@ def test_the_view_says_own_answer_beside_the_others() -> None:
     q02 = next(f for s in reflection.sections for f in s.fields if f.answer_id == "q02")
     label = "Ja" if own["q02"] == "ja" else "Nej"
     same = data.results["q02"].counts[own["q02"]]
-    assert q02.summary == f"Ni svarade {label}. {same} av 21 regioner svarade {label}."
+    assert q02.summary == f"Ni svarade {label}. Det gjorde {same} av 21 regioner."
     assert [o.own for o in q02.groups[0].options] == [own["q02"] == "ja", own["q02"] == "nej"]
     assert q02.differs == (same * 2 < 21)
 
@@ -83,7 +83,7 @@ def test_the_deck_marks_the_organisations_answer(deck: Any) -> None:
         index = [c.code for c in f.codes].index(own[key])
         assert series.points[index].format.fill.fore_color.theme_color == MSO_THEME_COLOR.ACCENT_2
         note = shape_named(slide, f"note:{key}").text_frame.text
-        assert note.startswith(f"Ni svarade {f.label_of(own[key])}. {data.results[key].counts[own[key]]} av ")
+        assert note.startswith(f"Ni svarade {f.label_of(own[key])}. Det gjorde {data.results[key].counts[own[key]]} av ")
         marked += 1
     assert marked > 30
 

@@ -27,9 +27,26 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class QuestionDifferences:
+    """One question's differences: the question once, then its rows (or the answer itself)."""
+
+    number: str
+    question: str  # the stem, for a question with rows
+    items: tuple[Difference, ...]
+
+    @property
+    def rank(self) -> tuple[int, float, int]:
+        return self.items[0].rank
+
+
+@dataclass(frozen=True)
 class DifferenceGroup:
     section: str
-    items: tuple[Difference, ...]
+    questions: tuple[QuestionDifferences, ...]
+
+    @property
+    def items(self) -> tuple[Difference, ...]:
+        return tuple(d for question in self.questions for d in question.items)
 
 
 def _row_question(view: FieldView) -> str:
@@ -44,10 +61,18 @@ def _row_question(view: FieldView) -> str:
 
 
 def _topic(view: FieldView) -> str:
+    """The row a difference is about («Patientsäkerhetsfunktioner», «Händelseanalyser»); empty
+    for a question without rows."""
     if view.row_label is None:
-        return f"Fråga {view.number}"
+        return ""
     row = re.sub(r"^[.…\s]+", "", short_label(view.row_label)).rstrip("?. ")
-    return f"Fråga {view.number}, {row[:1].lower()}{row[1:]}"
+    return row[:1].upper() + row[1:]
+
+
+def _stem(view: FieldView) -> str:
+    if view.row_label is None:
+        return view.question
+    return view.question.removesuffix(view.row_label).strip()
 
 
 def difference(view: FieldView, kind: Kind, main: bool) -> Difference | None:
@@ -72,11 +97,17 @@ def differences(reflection: Reflection) -> list[DifferenceGroup]:
     kind = Kind.of(q)
     groups = []
     for section in reflection.sections:
-        found = [d for view in section.fields if view.differs
-                 for d in [difference(view, kind, q.item(q.field(view.answer_id).item_id).parent_id is None)] if d]
-        if found:
-            groups.append(DifferenceGroup(section.title, tuple(sorted(found, key=lambda d: d.rank))))
-    return sorted(groups, key=lambda g: g.items[0].rank)
+        by_number: dict[str, list[Difference]] = {}
+        for view in section.fields:
+            main = q.item(q.field(view.answer_id).item_id).parent_id is None
+            found = difference(view, kind, main) if view.differs else None
+            if found:
+                by_number.setdefault(view.number, []).append(found)
+        questions = [QuestionDifferences(number, _stem(items[0].view), tuple(sorted(items, key=lambda d: d.rank)))
+                     for number, items in by_number.items()]
+        if questions:
+            groups.append(DifferenceGroup(section.title, tuple(sorted(questions, key=lambda x: x.rank))))
+    return sorted(groups, key=lambda g: g.questions[0].rank)
 
 
 def lead(groups: list[DifferenceGroup], kind: Kind) -> str:
@@ -85,9 +116,9 @@ def lead(groups: list[DifferenceGroup], kind: Kind) -> str:
     lacks = sum(d.lacks for d in items)
     parts = []
     if lacks:
-        parts.append(f"Nej på {lacks} {'fråga' if lacks == 1 else 'frågor'} där de flesta {kind.many} svarade Ja")
+        parts.append(f"Nej i {lacks} {'fråga' if lacks == 1 else 'frågor och delfrågor'} där de flesta "
+                     f"{kind.many} svarade Ja")
     if len(items) - lacks:
         rest = len(items) - lacks
-        parts.append(f"annat än de flesta på {rest} {'fråga' if rest == 1 else 'frågor'}")
-    return tidy(f"Ni svarade {' och '.join(parts)}. Inom varje avsnitt står först de frågor där färst svarade som ni.",
-                kind)
+        parts.append(f"annat än de flesta i {rest} {'fråga' if rest == 1 else 'frågor och delfrågor'}")
+    return tidy(f"Ni svarade {', och '.join(parts)}. Först står de frågor där färst svarade som ni.", kind)

@@ -166,6 +166,11 @@ def choice_sentence(f: Field, kind: Kind, result: ItemResult, main: bool) -> str
     return tidy(f"{count} {who} {verb} {quoted(f.label_of(code))}", kind)
 
 
+def own_answer(kind: Kind, labels: str, same: int, n: int) -> str:
+    """«Ni svarade Nej. Det gjorde 7 av 21 regioner.» (no sentence starts with a digit)."""
+    return tidy(f"Ni svarade {labels}. Det gjorde {same} av {n} {kind.many}.", kind)
+
+
 def override(q: Questionnaire, item: Item, text: str, results: Mapping[str, ItemResult]) -> str:
     """A headline from the report definition with its numbers filled in: {n}, {<code>} (the
     count of that answer) and, for an item with rows, {mellan} («Mellan 13 och 14 regioner»)."""
