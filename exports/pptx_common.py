@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -22,7 +23,14 @@ from pptx.slide import Slide
 from pptx.util import Cm, Emu
 
 from exports.pptx_bars import Bars, bar_chart
-from exports.pptx_package import DeckProperties, add_slide_number, set_properties, tag_language, write_notes
+from exports.pptx_package import (
+    DeckProperties,
+    add_slide_number,
+    number_source,
+    set_properties,
+    tag_language,
+    write_notes,
+)
 from exports.pptx_text import (
     INSET_X,
     LINE_HEIGHT,
@@ -59,6 +67,7 @@ class Deck:
 
     def __init__(self, template: Path = TEMPLATE) -> None:
         self.prs: PresentationType = Presentation(str(template))
+        self._number_sources: dict[int, tuple[object, etree._Element | None]] = {}
         _remember_partnames(self.prs)
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
@@ -81,7 +90,7 @@ class Deck:
         for placeholder in list(slide.placeholders):
             if placeholder.placeholder_format.idx != 0:
                 placeholder._element.getparent().remove(placeholder._element)
-        add_slide_number(slide, NUMBER_BOX)
+        self._number(slide)
         return slide
 
     def content_slide(self, title: str | Sequence[str], notes: Sequence[Para] = ()) -> Slide:
@@ -91,10 +100,17 @@ class Deck:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
         self._place(slide.shapes.title, TITLE_BOX, [Para(chosen, bold=True)], TITLE_SIZE,
                     colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16, align=PP_ALIGN.LEFT)
-        add_slide_number(slide, NUMBER_BOX)
+        self._number(slide)
         if notes:
             write_notes(slide, notes)
         return slide
+
+    def _number(self, slide: Slide) -> None:
+        layout = slide.slide_layout
+        key = id(layout)
+        if key not in self._number_sources:
+            self._number_sources[key] = (layout, number_source(layout))  # the layout kept alive with it
+        add_slide_number(slide, NUMBER_BOX, len(self.prs.slides._sldIdLst), self._number_sources[key][1])
 
     @staticmethod
     def _place(shape: object, box: tuple[int, int, int, int], paras: list[Para], largest: float,

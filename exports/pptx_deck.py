@@ -36,6 +36,7 @@ from exports.pptx_common import (
 )
 from exports.pptx_plan import Plan, question_slides, render
 from exports.pptx_summary import summary_slides
+from survey.aggregation.aggregate import RoundResults
 from survey.questionnaire.model import Item, ItemType, Questionnaire, Role
 from survey.reports import headlines as hl
 from survey.reports.deck import DeckInput, FreeText, ReflectionQuestion, ThemeSummary, default_reflection_questions
@@ -90,7 +91,7 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
     not fit at the smallest body size."""
     box = (MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
     pages: list[list[Para]] = [[]]
-    for para in [part for para in paras for part in _split_to_fit(para, box[2], box[3])]:
+    for para in [part for whole in paras for part in _split_to_fit(whole, box[2], box[3])]:
         if pages[-1] and not fits([*pages[-1], para], box[2], box[3], BODY_MIN):
             pages.append([])
         pages[-1].append(para)
@@ -108,7 +109,7 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
 def _split_to_fit(para: Para, width: int, height: int) -> list[Para]:
     """A paragraph too long for a whole slide (an organisation's long note), split between
     words into parts that each fit; the first keeps the bullet, the rest continue it."""
-    if fits([para], width, height, BODY_MIN):
+    if fits([para], Emu(width), Emu(height), BODY_MIN):
         return [para]
     parts: list[Para] = []
     words = para.text.split(" ")
@@ -116,7 +117,7 @@ def _split_to_fit(para: Para, width: int, height: int) -> list[Para]:
         low, high = 1, len(words)
         while low < high:  # the most words that fit
             middle = (low + high + 1) // 2
-            if fits([replace(para, text=" ".join(words[:middle]))], width, height, BODY_MIN):
+            if fits([replace(para, text=" ".join(words[:middle]))], Emu(width), Emu(height), BODY_MIN):
                 low = middle
             else:
                 high = middle - 1

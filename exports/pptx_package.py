@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
+from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation
-from pptx.slide import Slide
+from pptx.slide import Slide, SlideLayout
 from pptx.util import Pt
 
 from exports.pptx_text import _A, LANG, Para, _add, fill_text
@@ -61,11 +62,11 @@ def set_properties(prs: Presentation, props: DeckProperties) -> None:
 
 
 def _app_xml(prs: Presentation, company: str) -> None:
-    """docProps/app.xml: the slide count, the format (16:9) and the agency."""
+    """docProps/app.xml: the slide count, the format (16:9) and the agency (counted on the XML:
+    python-pptx's paragraph objects cost more than the whole count)."""
     slides = list(prs.slides)
-    paragraphs = [p for slide in slides for shape in slide.shapes if shape.has_text_frame
-                  for p in shape.text_frame.paragraphs]
-    words = sum(len(p.text.split()) for p in paragraphs)
+    paragraphs = [p for slide in slides for p in slide._element.iter(f"{_A}p")]
+    words = sum(len("".join(t.text or "" for t in p.iter(f"{_A}t")).split()) for p in paragraphs)
     notes = sum(1 for slide in slides if slide.has_notes_slide)
     ratio = prs.slide_width / prs.slide_height
     form = "Bredbild" if abs(ratio - 16 / 9) < 0.01 else "Bildspel på skärmen (4:3)"
@@ -76,27 +77,40 @@ def _app_xml(prs: Presentation, company: str) -> None:
             part._blob = xml.encode("utf-8")  # a plain Part: python-pptx keeps its bytes as they are
 
 
-def add_slide_number(slide: Slide, box: tuple[int, int, int, int]) -> None:
-    """The layout's slide-number placeholder, placed in ``box``, showing the live number."""
-    source = next((ph for ph in slide.slide_layout.placeholders
-                   if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
+def number_source(layout: SlideLayout) -> etree._Element | None:
+    """The layout's slide-number placeholder, to be copied onto its slides."""
+    return next((ph._element for ph in layout.placeholders
+                 if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
+
+
+def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
+                     source: etree._Element | None) -> None:
+    """A copy of the layout's slide-number placeholder (``source``), placed in ``box``, showing
+    the live number (written as XML: python-pptx does not add a layout's slide-number placeholder)."""
     if source is None:
         return
-    element = copy.deepcopy(source._element)
-    slide.shapes._spTree.append(element)
-    element.find(f"{_P}nvSpPr/{_P}cNvPr").set("id", str(slide.shapes._next_shape_id))
-    shape = slide.shapes[-1]
-    shape.left, shape.top, shape.width, shape.height = box
-    body = shape.text_frame._txBody
+    element = copy.deepcopy(source)
+    tree = slide.shapes._spTree
+    # Above every id on the slide so far; shapes added later get python-pptx's max + 1.
+    element.find(f"{_P}nvSpPr/{_P}cNvPr").set("id", str(len(tree) + 100))
+    tree.append(element)
+    props = element.find(f"{_P}spPr")
+    for old in list(props):
+        if old.tag == f"{_A}xfrm":
+            props.remove(old)
+    xfrm = props.makeelement(f"{_A}xfrm", {})
+    props.insert(0, xfrm)
+    _add(xfrm, f"{_A}off", {"x": str(box[0]), "y": str(box[1])})
+    _add(xfrm, f"{_A}ext", {"cx": str(box[2]), "cy": str(box[3])})
+    body = element.find(f"{_P}txBody")
     for old in body.findall(f"{_A}p"):
         body.remove(old)
     paragraph = _add(body, f"{_A}p")
     _add(paragraph, f"{_A}pPr", {"algn": "r"})
-    number = str(len(slide.part.package.presentation_part.presentation.slides))
     field = _add(paragraph, f"{_A}fld", {"id": "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", "type": "slidenum"})
     props = _add(field, f"{_A}rPr", {"lang": LANG, "sz": str(Pt(10).centipoints)})
     _add(_add(props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": "tx1"})
-    _add(field, f"{_A}t").text = number
+    _add(field, f"{_A}t").text = str(number)
 
 
 def write_notes(slide: Slide, paras: Sequence[Para]) -> None:

@@ -24,7 +24,6 @@ from survey.reports.differences import differences, lead
 from survey.reports.reflection import Reflection, free_text_answers, question_keys
 
 
-
 @dataclass(frozen=True)
 class ReflectionDeckInput:
     reflection: Reflection

@@ -101,7 +101,8 @@ def test_tidy_makes_numbers_and_nouns_agree(raw: str, tidied: str) -> None:
 def test_routing_in_words() -> None:
     q, data = questionnaire("regioner-2025"), invented()
     asked = data.results["q07a"].applicable
-    assert asked_to(q, q.field("q07a"), data.results) == f"Frågan ställdes till de {asked} regioner som svarade Ja på fråga 7."
+    assert asked_to(q, q.field("q07a"), data.results) == \
+        f"Frågan ställdes till de {asked} regioner som svarade Ja på fråga 7."
     assert asked_to(q, q.field("q07"), data.results) == "Frågan ställdes till samtliga 21 regioner."
     assert "som svarade Ja eller Nej, men beslut har fattats" in asked_to(q, q.field("q01a"), data.results)
     assert not_asked_reason(q, q.field("q07a"), {"q07": "nej"}) == \

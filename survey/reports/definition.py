@@ -115,7 +115,8 @@ class _Reader:
         allowed = {"text", "url", "lead"} if lead else {"text", "url"}
         for key in raw:
             if key not in allowed:
-                self.problem(raw.loc(key), None, f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+                self.problem(raw.loc(key), None,
+                             f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
         text, url = self.text(raw, "text", True), self.text(raw, "url", True)
         if url and not re.match(r"^(https://|mailto:)\S+$", url):
             self.problem(raw.loc("url"), None, f"{what}: url must start with https:// or mailto:, not {url!r}")

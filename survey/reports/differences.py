@@ -83,7 +83,8 @@ def difference(view: FieldView, kind: Kind, main: bool) -> Difference | None:
     majority = max(group.options, key=lambda o: o.count)
     others = own[0].count - 1
     if others > 0:
-        said = f"Ni svarade {own[0].label}, liksom {others} {'annan' if others == 1 else 'andra'} av {group.n} {kind.many}"
+        other = "annan" if others == 1 else "andra"
+        said = f"Ni svarade {own[0].label}, liksom {others} {other} av {group.n} {kind.many}"
     else:
         said = f"Ni är den enda av {group.n} {kind.many} som svarade {own[0].label}"
     direction = tidy(f"{said}; {majority.count} svarade {majority.label}.", kind)
