@@ -92,7 +92,7 @@ def bullets(deck: Deck, title: str, paras: list[Para], largest: float = BODY_SIZ
     box = (MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
     pages: list[list[Para]] = [[]]
     for para in [part for whole in paras for part in _split_to_fit(whole, box[2], box[3])]:
-        if pages[-1] and not fits([*pages[-1], para], box[2], box[3], BODY_MIN):
+        if pages[-1] and not fits([*pages[-1], para], Emu(box[2]), Emu(box[3]), BODY_MIN):
             pages.append([])
         pages[-1].append(para)
     for before, after in zip(pages, pages[1:], strict=False):

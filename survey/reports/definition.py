@@ -272,11 +272,9 @@ def report_for(q: Questionnaire, folder: Path = REPORT_DIR) -> ReportDefinition:
 
 def fill(text: str, q: Questionnaire, numbers: Mapping[str, int | str] | None = None) -> str:
     """Placeholders replaced: the questionnaire's terms, and counts for a headline."""
-    from survey.reports.headlines import Kind
-
-    kind = Kind.of(q)
-    terms = {"organisation": kind.one, "organisationer": kind.many, "organisationerna": kind.the_many,
-             "organisationen": kind.the_one, "organisationens": kind.of_the_one,
-             "organisationernas": kind.the_many + "s", **q.terms}
+    base = "region" if q.respondent_kind == "region" else "kommun"
+    terms = {"organisation": base, "organisationer": base + "er", "organisationerna": base + "erna",
+             "organisationen": base + "en", "organisationens": base + "ens",
+             "organisationernas": base + "ernas", **q.terms}
     values: dict[str, str] = {**terms, **{key: str(value) for key, value in (numbers or {}).items()}}
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)

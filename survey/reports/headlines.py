@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from survey.aggregation.aggregate import ItemResult
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire
+from survey.reports.definition import fill
 
 YES = "ja"
 WORDS = ("ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
@@ -174,8 +175,6 @@ def own_answer(kind: Kind, labels: str, same: int, n: int) -> str:
 def override(q: Questionnaire, item: Item, text: str, results: Mapping[str, ItemResult]) -> str:
     """A headline from the report definition with its numbers filled in: {n}, {<code>} (the
     count of that answer) and, for an item with rows, {mellan} («Mellan 13 och 14 regioner»)."""
-    from survey.reports.definition import fill
-
     kind = Kind.of(q)
     fields = [f for f in q.fields_of_item(item.id) if f.id in results]
     numbers: dict[str, int | str] = {}
