@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from survey.questionnaire.model import YES
+from survey.questionnaire.model import NO, YES
 from survey.reports.headlines import Kind, short_label, tidy
 from survey.reports.reflection import FieldView, Reflection
 
@@ -23,6 +23,7 @@ class Difference:
     question: str  # the question in full (a matrix row's stem and row together)
     direction: str  # «Ni svarade Nej, liksom 3 andra av 21 regioner; 17 svarade Ja.»
     lacks: bool  # answered Nej where most answered Ja
+    has_more: bool  # answered Ja where most answered Nej
     rank: tuple[int, float, int]
 
 
@@ -90,7 +91,8 @@ def difference(view: FieldView, kind: Kind, main: bool) -> Difference | None:
     direction = tidy(f"{said}; {majority.count} svarade {majority.label}.", kind)
     lacks = majority.code == YES
     rank = (0 if lacks else 1, -majority.count / group.n, 0 if main else 1)
-    return Difference(view, _topic(view), _row_question(view), direction, lacks, rank)
+    return Difference(view, _topic(view), _row_question(view), direction, lacks,
+                      own[0].code == YES and majority.code == NO, rank)
 
 
 def differences(reflection: Reflection) -> list[DifferenceGroup]:
@@ -114,12 +116,17 @@ def differences(reflection: Reflection) -> list[DifferenceGroup]:
 def lead(groups: list[DifferenceGroup], kind: Kind) -> str:
     """One sentence on the whole: how many differences, in which direction."""
     items = [d for g in groups for d in g.items]
-    lacks = sum(d.lacks for d in items)
+    lacks, more = sum(d.lacks for d in items), sum(d.has_more for d in items)
+    rest = len(items) - lacks - more
+
+    def questions(k: int) -> str:
+        return "en fråga" if k == 1 else f"{k} frågor och delfrågor"
+
     parts = []
     if lacks:
-        parts.append(f"Nej i {lacks} {'fråga' if lacks == 1 else 'frågor och delfrågor'} där de flesta "
-                     f"{kind.many} svarade Ja")
-    if len(items) - lacks:
-        rest = len(items) - lacks
-        parts.append(f"annat än de flesta i {rest} {'fråga' if rest == 1 else 'frågor och delfrågor'}")
+        parts.append(f"Nej i {questions(lacks)} där de flesta {kind.many} svarade Ja")
+    if more:
+        parts.append(f"Ja i {questions(more)} där de flesta svarade Nej")
+    if rest:
+        parts.append(f"annat än de flesta i {questions(rest)}")
     return tidy(f"Ni svarade {', och '.join(parts)}. Först står de frågor där färst svarade som ni.", kind)

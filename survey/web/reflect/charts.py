@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from survey.reports.reflection import Distribution
 
-WIDTH, LABEL_W, ROW_H, BAR_H = 560, 230, 30, 18
-BAR_AREA = WIDTH - LABEL_W - 90  # room on the right for the count and «Ert svar»
+WIDTH, LABEL_W, ROW_H, BAR_H = 600, 230, 30, 18
+BAR_AREA = WIDTH - LABEL_W - 120  # room on the right for the count and «Ert svar» beside a full bar
 
 
 def _label_lines(label: str, limit: int = 32) -> list[str]:
