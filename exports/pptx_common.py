@@ -25,11 +25,11 @@ from pptx.util import Cm, Emu
 from exports.pptx_bars import Bars, bar_chart
 from exports.pptx_package import (
     DeckProperties,
+    NotesWriter,
     add_slide_number,
     number_source,
     set_properties,
     tag_language,
-    write_notes,
 )
 from exports.pptx_text import (
     INSET_X,
@@ -68,6 +68,7 @@ class Deck:
     def __init__(self, template: Path = TEMPLATE) -> None:
         self.prs: PresentationType = Presentation(str(template))
         self._number_sources: dict[int, tuple[object, etree._Element | None]] = {}
+        self._notes = NotesWriter()
         _remember_partnames(self.prs)
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
@@ -102,7 +103,7 @@ class Deck:
                     colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16, align=PP_ALIGN.LEFT)
         self._number(slide)
         if notes:
-            write_notes(slide, notes)
+            self._notes.write(slide, notes)
         return slide
 
     def _number(self, slide: Slide) -> None:

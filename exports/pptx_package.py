@@ -18,8 +18,11 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation
-from pptx.slide import Slide, SlideLayout
+from pptx.slide import NotesSlide, Slide, SlideLayout
 from pptx.util import Pt
 
 from exports.pptx_text import _A, LANG, Para, _add, fill_text
@@ -113,11 +116,37 @@ def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
     _add(field, f"{_A}t").text = str(number)
 
 
-def write_notes(slide: Slide, paras: Sequence[Para]) -> None:
-    """Speaker notes: the full question, n and who was asked."""
-    frame = slide.notes_slide.notes_text_frame
-    if frame is not None:
-        fill_text(frame, paras, 12, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
+class NotesWriter:
+    """Speaker notes: the full question, n and who was asked.
+
+    The first notes slide is made by python-pptx (which copies the notes master's
+    placeholders); later ones are copies of that blank notes slide, related to their slide as
+    python-pptx relates them: making each from the master again was a sixth of the deck's time.
+    """
+
+    def __init__(self) -> None:
+        self._blank: etree._Element | None = None
+
+    def write(self, slide: Slide, paras: Sequence[Para]) -> None:
+        if self._blank is None:
+            notes = slide.notes_slide
+            self._blank = copy.deepcopy(notes._element)
+        else:
+            notes = self._copy(slide, self._blank)
+        frame = notes.notes_text_frame
+        if frame is not None:
+            fill_text(frame, paras, 12, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
+
+    @staticmethod
+    def _copy(slide: Slide, blank: etree._Element) -> NotesSlide:
+        package = slide.part.package
+        master = package.presentation_part.notes_master_part
+        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
+                              package, copy.deepcopy(blank))
+        part.relate_to(master, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide
 
 
 def tag_language(prs: Presentation) -> None:
