@@ -17,9 +17,10 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Pt
 
-from exports.pptx_text import _A, LANG, _add, _xml
+from exports.pptx_text import _A, LANG, _add, _find, _xml, emus
 
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 LABEL_ROOM = 1.15  # the value axis runs to the maximum × this, so a full bar's label fits beside it
 
 
@@ -48,13 +49,14 @@ def bar_chart(slide: Slide, box: tuple[int, int, int, int], bars: Bars, font: fl
     for series_name, values in bars.series:
         data.add_series(series_name, values)
     # python-pptx annotates add_chart as returning the chart; it returns the graphic frame.
-    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data))
+    # and it names the type of chart data ChartData, a subclass kept for old code; any CategoryChartData works.
+    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *emus(box), data))  # type: ignore[arg-type]
     if name:
         frame.name = name
     if alt:
         # The alt text PowerPoint shows under «Alternativ text» (cNvPr/@descr); python-pptx
         # has no setter for it.
-        frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
+        _find(frame._element, f"{_P}nvGraphicFramePr/{_P}cNvPr").set("descr", alt)
     _style_chart(frame.chart_part._element, bars, font)  # the part's c:chartSpace
     return frame
 
@@ -75,28 +77,28 @@ def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
     should an upgrade change it, the lookups below find nothing and fail loudly.
     """
     size = str(Pt(font).centipoints)
-    chart = space.find(f"{_C}chart")
-    chart.find(f"{_C}autoTitleDeleted").set("val", "1")
-    defaults = space.find(f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr")
+    chart = _find(space, f"{_C}chart")
+    _find(chart, f"{_C}autoTitleDeleted").set("val", "1")
+    defaults = _find(space, f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr")
     defaults.set("sz", size)
     defaults.set("lang", LANG)  # python-pptx exposes neither the chart's language nor c:lang
-    space.find(f"{_C}txPr/{_A}p/{_A}endParaRPr").set("lang", LANG)
-    space.find(f"{_C}date1904").addnext(space.makeelement(f"{_C}lang", {"val": LANG}))
+    _find(space, f"{_C}txPr/{_A}p/{_A}endParaRPr").set("lang", LANG)
+    _find(space, f"{_C}date1904").addnext(space.makeelement(f"{_C}lang", {"val": LANG}))
     several = len(bars.series) > 1
     if several:
-        legend = _add(chart, f"{_C}legend", before=chart.find(f"{_C}dispBlanksAs"))
+        legend = _add(chart, f"{_C}legend", before=_find(chart, f"{_C}dispBlanksAs"))
         _add(legend, f"{_C}legendPos", {"val": _xml(XL_LEGEND_POSITION.BOTTOM)})
         _add(legend, f"{_C}overlay", {"val": "0"})
-    plot_area = chart.find(f"{_C}plotArea")
-    bar = plot_area.find(f"{_C}barChart")
+    plot_area = _find(chart, f"{_C}plotArea")
+    bar = _find(plot_area, f"{_C}barChart")
     for index, series in enumerate(bar.iterfind(f"{_C}ser")):
-        points = series.find(f"{_C}cat")
+        points = _find(series, f"{_C}cat")
         _solid_fill(series, SERIES_COLOURS[index % 3], before=points)
         for marked in dict.fromkeys(bars.highlight) if index == 0 else ():
             point = _add(series, f"{_C}dPt", before=points)
             _add(point, f"{_C}idx", {"val": str(marked)})
             _solid_fill(point, MSO_THEME_COLOR.ACCENT_2, before=None)
-    first_axis = bar.find(f"{_C}axId")
+    first_axis = _find(bar, f"{_C}axId")
     labels = _add(bar, f"{_C}dLbls", before=first_axis)
     _add(labels, f"{_C}numFmt", {"formatCode": bars.number_format, "sourceLinked": "0"})
     label_text = _add(labels, f"{_C}txPr")
@@ -113,14 +115,14 @@ def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
 
 
 def _style_axes(plot_area: etree._Element, bars: Bars) -> None:
-    category = plot_area.find(f"{_C}catAx")
-    category.find(f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
-    line = _add(_add(category, f"{_C}spPr", before=category.find(f"{_C}crossAx")), f"{_A}ln")
+    category = _find(plot_area, f"{_C}catAx")
+    _find(category, f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
+    line = _add(_add(category, f"{_C}spPr", before=_find(category, f"{_C}crossAx")), f"{_A}ln")
     _add(line, f"{_A}noFill")
-    value = plot_area.find(f"{_C}valAx")
-    del value.find(f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
-    value.remove(value.find(f"{_C}majorGridlines"))
-    scaling = value.find(f"{_C}scaling")
+    value = _find(plot_area, f"{_C}valAx")
+    del _find(value, f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
+    value.remove(_find(value, f"{_C}majorGridlines"))
+    scaling = _find(value, f"{_C}scaling")
     if bars.maximum:
         # Room for the data label beside the longest bar.
         _add(scaling, f"{_C}max", {"val": str(float(bars.maximum * LABEL_ROOM))})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from lxml import etree
 from pptx import Presentation
@@ -19,6 +20,7 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide
 from pptx.util import Cm, Emu
 
@@ -35,6 +37,8 @@ from exports.pptx_text import (
     INSET_X,
     LINE_HEIGHT,
     Para,
+    TextStyle,
+    emus,
     fill_text,
     fits,
     fitting_size,
@@ -73,7 +77,7 @@ class Deck:
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
         """Title and subtitle in one left-aligned column."""
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
         box = (MARGIN, Cm(5.5), SLIDE_W - 2 * MARGIN, Cm(4.5))
         self._place(slide.shapes.title, box, [Para(title, bold=True)], 40, colour=MSO_THEME_COLOR.TEXT_2,
                     align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.BOTTOM)
@@ -84,7 +88,7 @@ class Deck:
 
     def section_slide(self, title: str) -> Slide:
         """A divider, as between the deck's chapters."""
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_SECTION])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_SECTION])
         box = (MARGIN, Cm(6.5), SLIDE_W - 2 * MARGIN, Cm(5))
         self._place(slide.shapes.title, box, [Para(title, bold=True)], 36, colour=MSO_THEME_COLOR.TEXT_2,
                     anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.LEFT)
@@ -98,7 +102,7 @@ class Deck:
         """A slide with a headline: the first of ``title``'s full sentences that fits."""
         options = [title] if isinstance(title, str) else list(title)
         chosen = pick_fitting(options, TITLE_BOX[2], TITLE_BOX[3], TITLE_SIZE, bold=True)
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
         self._place(slide.shapes.title, TITLE_BOX, [Para(chosen, bold=True)], TITLE_SIZE,
                     colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16, align=PP_ALIGN.LEFT)
         self._number(slide)
@@ -114,11 +118,13 @@ class Deck:
         add_slide_number(slide, NUMBER_BOX, len(self.prs.slides._sldIdLst), self._number_sources[key][1])
 
     @staticmethod
-    def _place(shape: object, box: tuple[int, int, int, int], paras: list[Para], largest: float,
-               smallest: float = 12, **style: object) -> None:
-        shape.left, shape.top, shape.width, shape.height = box  # type: ignore[attr-defined]
-        size = fitting_size(paras, Emu(box[2]), Emu(box[3]), largest, smallest)
-        fill_text(shape.text_frame, paras, size, **style)  # type: ignore[attr-defined,arg-type]
+    def _place(shape: Shape | None, box: tuple[int, int, int, int], paras: list[Para], largest: float,
+               smallest: float = 12, **style: Unpack[TextStyle]) -> None:
+        if shape is None:
+            raise LookupError("the template's slide layout has no title placeholder")
+        shape.left, shape.top, shape.width, shape.height = emus(box)
+        size = fitting_size(paras, box[2], box[3], largest, smallest)
+        fill_text(shape.text_frame, paras, size, **style)
 
     def to_bytes(self, properties: DeckProperties | None = None) -> bytes:
         if properties is not None:
@@ -154,7 +160,8 @@ def _remember_partnames(prs: PresentationType) -> None:
         used.add(template % number)
         return PackURI(template % number)
 
-    package.next_partname = next_partname  # type: ignore[method-assign]
+    # An attribute of this one package that shadows the method; mypy reads it as redefining the method.
+    package.next_partname = next_partname  # type: ignore[method-assign,assignment]
 
 
 
@@ -162,7 +169,7 @@ def table(slide: Slide, box: tuple[int, int, int, int], header: Sequence[str],
           rows: Sequence[Sequence[str]], size: float, first_col_share: float = 0.5,
           name: str | None = None) -> object:
     """A native table; the first column carries labels, the rest numbers (right-aligned)."""
-    frame = slide.shapes.add_table(len(rows) + 1, len(header), *box)
+    frame = slide.shapes.add_table(len(rows) + 1, len(header), *emus(box))
     if name:
         frame.name = name
     grid = frame.table

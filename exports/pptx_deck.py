@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 
 from pptx.util import Cm, Emu
 
@@ -37,19 +36,13 @@ from exports.pptx_common import (
 from exports.pptx_plan import Plan, question_slides, render
 from exports.pptx_summary import summary_slides
 from survey.aggregation.aggregate import RoundResults
+from survey.formatting import long_date
 from survey.questionnaire.model import Item, ItemType, Questionnaire, Role
 from survey.reports import headlines as hl
 from survey.reports.deck import DeckInput, FreeText, ReflectionQuestion, ThemeSummary, default_reflection_questions
 from survey.reports.definition import ReportDefinition, fill, report_for
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
 QUOTE_LIMIT = 220
-
-
-def swedish_date(day: date, with_year: bool = True) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
 
 
 def deck_title(q: Questionnaire) -> str:
@@ -235,7 +228,7 @@ def partial_nonresponse(q: Questionnaire, results: RoundResults) -> int:
             for inner in item.walk():
                 main_of[inner.id] = item.id
     affected = {main_of[f.item_id] for f in q.fields
-                if f.required and f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].unanswered}
+                if f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].not_answered}
     return len(affected)
 
 
@@ -247,8 +240,8 @@ def conduct_paras(data: DeckInput, kind: hl.Kind, report: ReportDefinition | Non
     report = report or report_for(data.questionnaire)
     q, results, conduct = data.questionnaire, data.results, data.conduct
     contact = report.contact or conduct.contact
-    period = (f"Datasamlingen pågick under perioden {swedish_date(conduct.opens_on, False)} till "
-              f"{swedish_date(conduct.closes_on)}")
+    period = (f"Datasamlingen pågick under perioden {long_date(conduct.opens_on, with_year=False)} till "
+              f"{long_date(conduct.closes_on)}")
     if conduct.extension_days:
         period += f" med en förlängning av {conduct.extension_days} dagar"
     rate = round(100 * results.response_rate)

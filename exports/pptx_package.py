@@ -25,7 +25,7 @@ from pptx.presentation import Presentation
 from pptx.slide import NotesSlide, Slide, SlideLayout
 from pptx.util import Pt
 
-from exports.pptx_text import _A, LANG, Para, _add, fill_text
+from exports.pptx_text import _A, LANG, Para, _add, _find, fill_text
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -82,8 +82,11 @@ def _app_xml(prs: Presentation, company: str) -> None:
 
 def number_source(layout: SlideLayout) -> etree._Element | None:
     """The layout's slide-number placeholder, to be copied onto its slides."""
-    return next((ph._element for ph in layout.placeholders
-                 if ph.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER), None)
+    for placeholder in layout.placeholders:  # type: ignore[misc]  # python-pptx types __iter__ oddly
+        if placeholder.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
+            element: etree._Element = placeholder._element
+            return element
+    return None
 
 
 def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
@@ -93,11 +96,11 @@ def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
     if source is None:
         return
     element = copy.deepcopy(source)
-    tree = slide.shapes._spTree
+    tree: etree._Element = slide.shapes._spTree
     # Above every id on the slide so far; shapes added later get python-pptx's max + 1.
-    element.find(f"{_P}nvSpPr/{_P}cNvPr").set("id", str(len(tree) + 100))
+    _find(element, f"{_P}nvSpPr/{_P}cNvPr").set("id", str(len(tree) + 100))
     tree.append(element)
-    props = element.find(f"{_P}spPr")
+    props = _find(element, f"{_P}spPr")
     for old in list(props):
         if old.tag == f"{_A}xfrm":
             props.remove(old)
@@ -105,7 +108,7 @@ def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
     props.insert(0, xfrm)
     _add(xfrm, f"{_A}off", {"x": str(box[0]), "y": str(box[1])})
     _add(xfrm, f"{_A}ext", {"cx": str(box[2]), "cy": str(box[3])})
-    body = element.find(f"{_P}txBody")
+    body = _find(element, f"{_P}txBody")
     for old in body.findall(f"{_A}p"):
         body.remove(old)
     paragraph = _add(body, f"{_A}p")
@@ -142,11 +145,12 @@ class NotesWriter:
         package = slide.part.package
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
-                              package, copy.deepcopy(blank))
+                              package, copy.deepcopy(blank))  # type: ignore[arg-type]  # a CT_NotesSlide
         part.relate_to(master, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return part.notes_slide
+        notes: NotesSlide = part.notes_slide
+        return notes
 
 
 def tag_language(prs: Presentation) -> None:

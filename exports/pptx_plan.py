@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pptx.slide import Slide
 from pptx.util import Cm
 
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels, question_height
@@ -33,9 +34,10 @@ from exports.pptx_common import (
     table_font_size,
     text_box,
 )
-from survey.aggregation.aggregate import ItemResult, RoundResults, routing_table
+from survey.aggregation.aggregate import ItemResult, RoundResults, routing_chains, routing_table
+from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
-from survey.questionnaire.values import Value, format_swedish_number
+from survey.questionnaire.values import Value, is_blank
 from survey.reports import headlines as hl
 from survey.reports.definition import ReportDefinition, report_for
 from survey.reports.routing_words import asked_to, not_asked_reason
@@ -131,7 +133,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
     kind = plan.kind
     if f.id not in plan.asked:
         line = not_asked_reason(plan.q, f, plan.own)
-    elif value in (None, "", []):
+    elif value is None or is_blank(value):  # «is None» tells the type checker
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]
@@ -174,10 +176,7 @@ def question_slides(plan: Plan, item: Item) -> list[Spec]:
         return []  # free text is shown by theme (see exports.pptx_deck)
     if item.type in (ItemType.NUMBER, ItemType.DATE):
         return [_number_table(plan, item)]
-    if item.has_rows:
-        specs = _matrix_slides(plan, item)
-    else:
-        specs = _choice_slides(plan, item)
+    specs = _matrix_slides(plan, item) if item.has_rows else _choice_slides(plan, item)
     for follow in item.followups:
         if not follow.per_row and (item.has_rows or not _inline(follow)):
             specs.extend(_followup_slides(plan, follow))
@@ -272,20 +271,9 @@ def _rows_note(plan: Plan, item: Item, ordered: Sequence[Field], marked: Sequenc
             f"(orange {'stapel' if count == 1 else 'staplar'}).")
 
 
-def _chain_ids(item: Item) -> list[list[str]]:
-    """Per-row follow-up chains below a row item: [[q03, q03a, q03b]]."""
-    chains = []
-    for follow in item.followups:
-        if follow.per_row:
-            tails = _chain_ids(follow) or [[follow.id]]
-            chains.extend([[item.id, *tail] if tail[0] == follow.id else [item.id, follow.id, *tail]
-                           for tail in tails])
-    return chains
-
-
 def _per_row_slides(plan: Plan, item: Item, rows: list[Field]) -> list[Spec]:
     specs: list[Spec] = []
-    for chain in _chain_ids(item):
+    for chain in routing_chains(item):
         if len(chain) == 2 and len(rows) <= 3:
             specs.append(_per_row_panels(plan, plan.q.item(chain[1])))
         else:
@@ -319,7 +307,7 @@ def _column_header(plan: Plan, item: Item, first: bool, documented: bool) -> str
     return f"Antal ja, fråga {item.number or item.id}"
 
 
-def _chain_table(plan: Plan, item: Item, chain: list[str]) -> TableSpec:
+def _chain_table(plan: Plan, item: Item, chain: Sequence[str]) -> TableSpec:
     items = [plan.q.item(item_id) for item_id in chain]
     documented = any("dokumenterad" in i.text.lower() for i in items[1:])
     table_rows = routing_table(plan.q, plan.results, chain)
@@ -387,7 +375,7 @@ def _list_slide(plan: Plan, item: Item) -> ChartSpec:
 
 
 def _number_table(plan: Plan, item: Item) -> TableSpec:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     fields = _row_fields(plan, item)
     for f in fields:
         summary = plan.results[f.id].numbers
@@ -407,7 +395,7 @@ def render(deck: Deck, spec: Spec) -> None:
     if isinstance(spec, TableSpec):
         _render_table(slide, spec)
         return
-    top = BODY_TOP
+    top: int = BODY_TOP
     if spec.intro:
         width = SLIDE_W - 2 * MARGIN
         height = question_height([Panel("intro", spec.intro, Bars((), ()), "")], width)
@@ -417,16 +405,16 @@ def render(deck: Deck, spec: Spec) -> None:
     place_panels(slide, spec.panels, spec.footnote, top)
 
 
-def _render_table(slide: object, spec: TableSpec) -> None:
+def _render_table(slide: Slide, spec: TableSpec) -> None:
     left, top, width, height = full_width_box()
     footnote_h = Cm(1.8) if spec.footnote else 0
     rows_h = min(height - Cm(1.0) - footnote_h, Cm(1.6) * (len(spec.rows) + 1) + Cm(1.0))
     box = (left, top, width, rows_h)
     size = table_font_size(box, spec.header, spec.rows, spec.first_col_share, 16, SMALL_SIZE)
-    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)  # type: ignore[arg-type]
+    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)
     y = top + rows_h + Cm(0.2)
-    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)],  # type: ignore[arg-type]
+    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)],
              SMALL_SIZE, SMALL_SIZE, name=f"n:{spec.key}")
     if spec.footnote:
-        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],  # type: ignore[arg-type]
+        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],
                  SMALL_SIZE, 10, name="footnote")

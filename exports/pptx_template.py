@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.presentation import Presentation as PresentationType
 from pptx.util import Cm, Emu
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -39,7 +40,7 @@ def _theme_xml(xml: str) -> str:
     return re.sub(r'name="[^"]*"', 'name="Socialstyrelsen"', xml, count=1)
 
 
-def _scale_placeholders(prs: Presentation, factor: float) -> None:
+def _scale_placeholders(prs: PresentationType, factor: float) -> None:
     """The default template is 4:3; widen its master and layouts to 16:9."""
     masters = [prs.slide_master, *prs.slide_layouts]
     for owner in masters:
@@ -47,7 +48,7 @@ def _scale_placeholders(prs: Presentation, factor: float) -> None:
             shape.left, shape.width = Emu(int(shape.left * factor)), Emu(int(shape.width * factor))
 
 
-def _brand_bar(prs: Presentation) -> None:
+def _brand_bar(prs: PresentationType) -> None:
     """A thin bar in the theme's dark colour along the top of every slide (on the master)."""
     scratch = prs.slides.add_slide(prs.slide_layouts[6])
     bar = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Cm(0.35))
@@ -61,7 +62,7 @@ def _brand_bar(prs: Presentation) -> None:
     del prs.slides._sldIdLst[-1]
 
 
-def _swedish_plain_titles(prs: Presentation) -> None:
+def _swedish_plain_titles(prs: PresentationType) -> None:
     """Swedish as every text default (master, layouts, the presentation's default style) and
     titles as written, not in capitals (the default section layout sets ``cap="all"``)."""
     owners = [prs.slide_master.element, *[layout.element for layout in prs.slide_layouts], prs.part._element]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict, Unpack
 
 from lxml import etree
 from pptx.enum.base import BaseXmlEnum
@@ -21,7 +22,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.slide import Slide
 from pptx.text.text import TextFrame
-from pptx.util import Cm, Emu, Pt
+from pptx.util import Cm, Emu, Length, Pt
 
 LANG = "sv-SE"
 INSET_X, INSET_Y = Emu(91440), Emu(45720)  # PowerPoint's default text insets
@@ -96,7 +97,7 @@ def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
     return lines
 
 
-def _indent(level: int) -> Emu:
+def _indent(level: int) -> Length:
     return Emu(0) if level == 0 else Cm(0.6 * level)
 
 
@@ -110,7 +111,7 @@ def paragraphs_height(paras: Sequence[Para], width: float, size: float, gap: flo
     return total
 
 
-def fitting_size(paras: Sequence[Para], width: Emu, height: Emu, largest: float,
+def fitting_size(paras: Sequence[Para], width: int, height: int, largest: float,
                  smallest: float = 9.0) -> float:
     """The largest size (half-point steps) at which the paragraphs fit the box, at least
     ``smallest``; text that does not fit even then is the caller's to shorten."""
@@ -127,7 +128,7 @@ def fitting_size(paras: Sequence[Para], width: Emu, height: Emu, largest: float,
     return steps[low]
 
 
-def fits(paras: Sequence[Para], width: Emu, height: Emu, size: float) -> bool:
+def fits(paras: Sequence[Para], width: int, height: int, size: float) -> bool:
     return paragraphs_height(paras, Emu(width - 2 * INSET_X).pt, size) <= Emu(height - 2 * INSET_Y).pt
 
 
@@ -150,6 +151,29 @@ def _xml(member: BaseXmlEnum) -> str:
     """The value an enum member is written as in the XML (every member used here has one)."""
     assert member.xml_value is not None
     return member.xml_value
+
+
+def _find(parent: etree._Element, path: str) -> etree._Element:
+    """The element at ``path`` below ``parent``; one python-pptx always writes, so its absence
+    (after an upgrade that changed the XML) fails loudly, naming it."""
+    found = parent.find(path)
+    if found is None:
+        raise LookupError(f"python-pptx wrote no {path} in {parent.tag!r}")
+    return found
+
+
+def emus(box: tuple[int, int, int, int]) -> tuple[Emu, Emu, Emu, Emu]:
+    """A box (left, top, width, height) of EMU counts as the lengths python-pptx takes."""
+    left, top, width, height = box
+    return Emu(left), Emu(top), Emu(width), Emu(height)
+
+
+class TextStyle(TypedDict, total=False):
+    """What ``fill_text`` takes besides the text and its size."""
+
+    colour: MSO_THEME_COLOR | None
+    align: PP_ALIGN | None
+    anchor: MSO_ANCHOR
 
 
 def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
@@ -211,8 +235,8 @@ def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_
     find each new child's place in the schema with an XPath query, which made text the
     builder's largest cost. The XML is the same.
     """
-    body = frame._txBody  # the a:txBody (or p:txBody) element
-    props = body.find(f"{_A}bodyPr")
+    body = frame._element  # the a:txBody (or p:txBody) element
+    props = _find(body, f"{_A}bodyPr")
     props.set("wrap", "square")  # word_wrap = True
     props.set("anchor", _xml(anchor))
     for old in [child for child in props if child.tag in _AUTOFIT]:
@@ -231,12 +255,12 @@ def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_
 
 
 def text_box(slide: Slide, box: tuple[int, int, int, int], paras: Sequence[Para], largest: float,
-             smallest: float = 9.0, name: str | None = None, **style: object) -> float:
+             smallest: float = 9.0, name: str | None = None, **style: Unpack[TextStyle]) -> float:
     """A text box sized to fit; returns the font size chosen."""
-    shape = slide.shapes.add_textbox(*box)
+    shape = slide.shapes.add_textbox(*emus(box))
     if name:
         shape.name = name
-    size = fitting_size(paras, Emu(box[2]), Emu(box[3]), largest, smallest)
-    fill_text(shape.text_frame, paras, size, **style)  # type: ignore[arg-type]
+    size = fitting_size(paras, box[2], box[3], largest, smallest)
+    fill_text(shape.text_frame, paras, size, **style)
     return size
 

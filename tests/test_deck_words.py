@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from exports.pptx_deck import build_national_deck
-from tests.test_pptx_support import deck_input, invented, open_deck, reflection_blob
+from tests.pptx_helpers import deck_input, invented, open_deck, reflection_blob
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WORD_NUMBERS = "[Tt]vå|[Tt]re|[Ff]yra|[Ff]em|[Ss]ex|[Ss]ju|[Åå]tta|[Nn]io|[Tt]io|[Ee]lva|[Tt]olv"

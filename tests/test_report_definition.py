@@ -11,7 +11,7 @@ from survey.aggregation.aggregate import ItemResult
 from survey.reports.definition import REPORT_DIR, ReportDefinitionError, fill, load_report, report_for
 from survey.reports.headlines import Kind, override, tidy
 from survey.reports.routing_words import asked_to, not_asked_reason
-from tests.test_pptx_support import invented, questionnaire
+from tests.pptx_helpers import invented, questionnaire
 
 SHIPPED = REPORT_DIR / "patientsakerhet-2025.yaml"
 REGIONS = Kind("region", "regioner", "regionerna", "regionen", "regionens")

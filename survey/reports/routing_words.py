@@ -51,10 +51,7 @@ def asked_to(q: Questionnaire, f: Field, results: RoundResults) -> str:
     if f.condition is None and f.gate is None:
         return f"Frågan ställdes till samtliga {results.population} {kind.many}."
     words = condition_words(q, f)
-    if asked == 1:
-        who = f"den enda {kind.one} som"
-    else:
-        who = f"de {asked} {kind.many} som"
+    who = f"den enda {kind.one} som" if asked == 1 else f"de {asked} {kind.many} som"
     if words is None:
         return f"Frågan ställdes till {who} fick den utifrån sina tidigare svar."
     return f"Frågan ställdes till {who} {words}."
