@@ -1,259 +1,69 @@
 """Building blocks shared by the national deck and an organisation's reflection deck.
 
-Plain data in, python-pptx shapes out; no Flask. Text is sized *before* it is placed: each
-box gets the largest font size at which its words, wrapped with Arial's real character
-widths (Liberation Sans has the same metrics), fit the box, so nothing overflows in
-PowerPoint or LibreOffice (a test renders every deck with LibreOffice to prove it). Charts
-are native chart objects, so staff can restyle and edit them; their colours come from the
-template's theme.
+Plain data in, python-pptx shapes out; no Flask. Text is sized before it is placed
+(``exports.pptx_text``); charts are native chart objects on one scale (``exports.pptx_bars``),
+so staff can restyle and edit them, their colours from the template's theme. One type scale
+for the whole deck: headlines 22 pt, body text 20 pt (never below 16), question texts 14 pt,
+n lines and footnotes 12 pt. Every slide but the first carries its number.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import TypedDict, Unpack, cast
+from typing import Unpack
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
-from pptx.enum.base import BaseXmlEnum
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
-from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
-from pptx.text.text import TextFrame
-from pptx.util import Cm, Emu, Length, Pt
+from pptx.util import Cm, Emu
+
+from exports.pptx_bars import Bars, bar_chart
+from exports.pptx_package import (
+    DeckProperties,
+    NotesWriter,
+    add_slide_number,
+    number_source,
+    set_properties,
+    tag_language,
+)
+from exports.pptx_text import (
+    INSET_X,
+    LINE_HEIGHT,
+    Para,
+    TextStyle,
+    emus,
+    fill_text,
+    fits,
+    fitting_size,
+    line_count,
+    paragraphs_height,
+    shorten,
+    text_box,
+    text_width,
+)
+
+__all__ = ["Bars", "Deck", "DeckProperties", "Para", "bar_chart", "fill_text", "fits", "fitting_size",
+           "line_count", "paragraphs_height", "shorten", "table", "table_font_size", "text_box", "text_width"]
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "socialstyrelsen.pptx"
 LAYOUT_TITLE, LAYOUT_SECTION, LAYOUT_TITLE_ONLY = 0, 2, 5
 SLIDE_W, SLIDE_H = Cm(33.867), Cm(19.05)
 MARGIN = Cm(1.2)
-TITLE_BOX = (MARGIN, Cm(0.8), SLIDE_W - 2 * MARGIN, Cm(2.8))
-BODY_TOP = Cm(3.9)
-BODY_BOTTOM = SLIDE_H - Cm(0.9)
-INSET_X, INSET_Y = Emu(91440), Emu(45720)  # PowerPoint's default text insets
-LINE_SPACING = 1.0  # «single»: one line is Arial's ascent + descent + gap, about 1.15 em
-LINE_HEIGHT = 1.17  # em per line at single spacing, with a little margin
-
-_CHARS = "".join(chr(c) for c in range(32, 127)) + "ÅÄÖåäöéÉü«»–—…’“”•"
-_REGULAR = [278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-            556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
-            722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-            667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
-            556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
-            500, 334, 260, 334, 584, 667, 667, 778, 556, 556, 556, 556, 667, 556, 556, 556, 556, 1000,
-            1000, 222, 333, 333, 350]
-_BOLD = [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-         556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722,
-         667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944,
-         667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278,
-         556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389,
-         584, 722, 722, 778, 556, 556, 611, 556, 667, 611, 556, 556, 556, 1000, 1000, 278, 500, 500, 350]
-WIDTHS = {False: dict(zip(_CHARS, _REGULAR, strict=True)), True: dict(zip(_CHARS, _BOLD, strict=True))}
-SAFETY = 1.06  # renderers differ slightly in kerning and wrapping
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph of a text box: ``level`` 0 plain, 1 a bullet, 2 a sub-bullet."""
-
-    text: str
-    level: int = 0
-    bold: bool = False
-    italic: bool = False
-    scale: float = 1.0  # relative to the box's font size (small print, headings)
-
-
-@lru_cache(maxsize=65536)
-def _em_width(text: str, bold: bool) -> float:
-    """Width of ``text`` in thousandths of an em (cached: decks repeat their words a lot)."""
-    table = WIDTHS[bold]
-    return sum(table.get(char, 600) for char in text) * SAFETY
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in points of ``text`` set in Arial at ``size`` points."""
-    return _em_width(text, bold) * size / 1000
-
-
-def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
-    """Lines ``text`` takes when wrapped greedily at word boundaries in ``width`` points."""
-    limit = width * 1000 / size  # in thousandths of an em
-    space = _em_width(" ", bold)
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        current = -1.0  # nothing on the line yet
-        for word in paragraph.split(" "):
-            word_w = _em_width(word, bold)
-            if current >= 0 and current + space + word_w > limit:
-                lines += 1
-                current = -1.0
-            if current < 0:
-                lines += int(word_w // limit)  # a word longer than the line breaks inside
-                current = word_w % limit if word_w > limit else word_w
-            else:
-                current += space + word_w
-    return lines
-
-
-def _indent(level: int) -> Length:
-    return Emu(0) if level == 0 else Cm(0.6 * level)
-
-
-def paragraphs_height(paras: Sequence[Para], width: float, size: float, gap: float = 0.35) -> float:
-    """Height in points of the paragraphs at ``size`` with ``gap`` × size between paragraphs."""
-    total = 0.0
-    for para in paras:
-        own = size * para.scale
-        usable = width - _indent(para.level).pt
-        total += line_count(para.text, usable, own, para.bold) * own * LINE_HEIGHT + own * gap
-    return total
-
-
-def fitting_size(paras: Sequence[Para], width: int, height: int, largest: float,
-                 smallest: float = 9.0) -> float:
-    """The largest size (half-point steps) at which the paragraphs fit the box, at least
-    ``smallest``; text that does not fit even then is the caller's to shorten."""
-    usable_w = Emu(width - 2 * INSET_X).pt
-    usable_h = Emu(height - 2 * INSET_Y).pt
-    steps = [largest - 0.5 * i for i in range(int((largest - smallest) * 2) + 1)]
-    low, high = 0, len(steps) - 1  # binary search: height only grows with the size
-    while low < high:
-        middle = (low + high) // 2
-        if paragraphs_height(paras, usable_w, steps[middle]) <= usable_h:
-            high = middle
-        else:
-            low = middle + 1
-    return steps[low]
-
-
-def fits(paras: Sequence[Para], width: int, height: int, size: float) -> bool:
-    return paragraphs_height(paras, Emu(width - 2 * INSET_X).pt, size) <= Emu(height - 2 * INSET_Y).pt
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:–- ")
-    return cut + "…"
-
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
-_BULLET_INDENT = str(-Cm(0.45))
-_AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
-
-
-def _xml(member: BaseXmlEnum) -> str:
-    """The value an enum member is written as in the XML (every member used here has one)."""
-    assert member.xml_value is not None
-    return member.xml_value
-
-
-def _find(parent: etree._Element, path: str) -> etree._Element:
-    """The element at ``path`` below ``parent``; one python-pptx always writes, so its absence
-    (after an upgrade that changed the XML) fails loudly, naming it."""
-    found = parent.find(path)
-    if found is None:
-        raise LookupError(f"python-pptx wrote no {path} in {parent.tag!r}")
-    return found
-
-
-def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
-         before: etree._Element | None = None) -> etree._Element:
-    """A new child of ``parent``: appended, or placed just before its child ``before``."""
-    element = parent.makeelement(tag, attrs or {})
-    if before is None:
-        parent.append(element)
-    else:
-        before.addprevious(element)
-    return element
-
-
-def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_COLOR | None,
-               align: PP_ALIGN | None) -> None:
-    """Append one ``a:p`` to ``body``: the XML python-pptx's paragraph and run setters write."""
-    own = size * para.scale
-    paragraph = _add(body, f"{_A}p")
-    props = _add(paragraph, f"{_A}pPr")
-    if para.level:
-        props.set("marL", str(_indent(para.level)))
-        props.set("indent", _BULLET_INDENT)
-    if align is not None:
-        props.set("algn", _xml(align))
-    _add(_add(props, f"{_A}lnSpc"), f"{_A}spcPct", {"val": str(round(LINE_SPACING * 100000))})
-    _add(_add(props, f"{_A}spcAft"), f"{_A}spcPts", {"val": str(Pt(own * 0.35).centipoints)})
-    if para.level:
-        _add(props, f"{_A}buChar", {"char": "•" if para.level == 1 else "–"})
-    run = _add(paragraph, f"{_A}r")
-    run_props = _add(run, f"{_A}rPr", {"sz": str(Pt(own).centipoints), "b": "1" if para.bold else "0",
-                                       "i": "1" if para.italic else "0"})
-    if colour is not None:
-        _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
-    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", para.text)
-
-
-def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_THEME_COLOR | None = None,
-              align: PP_ALIGN | None = None, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP) -> None:
-    """Write paragraphs into a text frame at a fixed size; never let the renderer resize.
-
-    The frame's properties and paragraphs are written as XML directly: python-pptx's setters
-    find each new child's place in the schema with an XPath query, which made text the
-    builder's largest cost. The XML is the same.
-    """
-    body = frame._element  # the a:txBody (or p:txBody) element
-    props = _find(body, f"{_A}bodyPr")
-    props.set("wrap", "square")  # word_wrap = True
-    props.set("anchor", _xml(anchor))
-    for old in [child for child in props if child.tag in _AUTOFIT]:
-        props.remove(old)
-    fixed = props.makeelement(f"{_A}noAutofit", {})  # auto_size = MSO_AUTO_SIZE.NONE
-    warp = props.find(f"{_A}prstTxWarp")  # the only child the schema puts before it
-    if warp is None:
-        props.insert(0, fixed)
-    else:
-        warp.addnext(fixed)
-    for old in body.findall(f"{_A}p"):
-        body.remove(old)
-    for para in paras:
-        _paragraph(body, para, size, colour, align)
-
-
-class TextStyle(TypedDict, total=False):
-    """What ``fill_text`` takes besides the text and its size."""
-
-    colour: MSO_THEME_COLOR | None
-    align: PP_ALIGN | None
-    anchor: MSO_ANCHOR
-
-
-def emus(box: tuple[int, int, int, int]) -> tuple[Emu, Emu, Emu, Emu]:
-    """A box (left, top, width, height) of EMU counts as the lengths python-pptx takes."""
-    left, top, width, height = box
-    return Emu(left), Emu(top), Emu(width), Emu(height)
-
-
-def text_box(slide: Slide, box: tuple[int, int, int, int], paras: Sequence[Para], largest: float,
-             smallest: float = 9.0, name: str | None = None, **style: Unpack[TextStyle]) -> float:
-    """A text box sized to fit; returns the font size chosen."""
-    shape = slide.shapes.add_textbox(*emus(box))
-    if name:
-        shape.name = name
-    size = fitting_size(paras, box[2], box[3], largest, smallest)
-    fill_text(shape.text_frame, paras, size, **style)
-    return size
+TITLE_BOX = (MARGIN, Cm(0.6), SLIDE_W - 2 * MARGIN, Cm(3.3))  # three lines at 22 pt
+BODY_TOP = Cm(4.0)
+BODY_BOTTOM = SLIDE_H - Cm(1.0)
+NUMBER_BOX = (SLIDE_W - MARGIN - Cm(2.5), SLIDE_H - Cm(0.95), Cm(2.5), Cm(0.75))
+TITLE_SIZE = 22  # every headline
+BODY_SIZE, BODY_MIN = 20, 16  # bulleted text; below BODY_MIN it continues on another slide
+QUESTION_SIZE = 14  # the question above a chart
+SMALL_SIZE = 12  # n lines, footnotes, chart labels
 
 
 class Deck:
@@ -261,14 +71,19 @@ class Deck:
 
     def __init__(self, template: Path = TEMPLATE) -> None:
         self.prs: PresentationType = Presentation(str(template))
+        self._number_sources: dict[int, tuple[object, etree._Element | None]] = {}
+        self._notes = NotesWriter()
         _remember_partnames(self.prs)
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
+        """Title and subtitle in one left-aligned column."""
         slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
         box = (MARGIN, Cm(5.5), SLIDE_W - 2 * MARGIN, Cm(4.5))
-        self._place(slide.shapes.title, box, [Para(title, bold=True)], 40, colour=MSO_THEME_COLOR.TEXT_2)
+        self._place(slide.shapes.title, box, [Para(title, bold=True)], 40, colour=MSO_THEME_COLOR.TEXT_2,
+                    align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.BOTTOM)
         sub = slide.placeholders[1]
-        self._place(sub, (MARGIN, Cm(10.5), SLIDE_W - 2 * MARGIN, Cm(2.5)), [Para(subtitle)], 24)
+        self._place(sub, (MARGIN, Cm(10.3), SLIDE_W - 2 * MARGIN, Cm(2.5)), [Para(subtitle)], 24,
+                    align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, colour=MSO_THEME_COLOR.TEXT_1)
         return slide
 
     def section_slide(self, title: str) -> Slide:
@@ -276,17 +91,31 @@ class Deck:
         slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_SECTION])
         box = (MARGIN, Cm(6.5), SLIDE_W - 2 * MARGIN, Cm(5))
         self._place(slide.shapes.title, box, [Para(title, bold=True)], 36, colour=MSO_THEME_COLOR.TEXT_2,
-                    anchor=MSO_ANCHOR.MIDDLE)
+                    anchor=MSO_ANCHOR.MIDDLE, align=PP_ALIGN.LEFT)
         for placeholder in list(slide.placeholders):
             if placeholder.placeholder_format.idx != 0:
                 placeholder._element.getparent().remove(placeholder._element)
+        self._number(slide)
         return slide
 
-    def content_slide(self, title: str, largest: float = 26) -> Slide:
+    def content_slide(self, title: str | Sequence[str], notes: Sequence[Para] = ()) -> Slide:
+        """A slide with a headline: the first of ``title``'s full sentences that fits."""
+        options = [title] if isinstance(title, str) else list(title)
+        chosen = pick_fitting(options, TITLE_BOX[2], TITLE_BOX[3], TITLE_SIZE, bold=True)
         slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
-        self._place(slide.shapes.title, TITLE_BOX, [Para(title, bold=True)], largest,
-                    colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16)
+        self._place(slide.shapes.title, TITLE_BOX, [Para(chosen, bold=True)], TITLE_SIZE,
+                    colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16, align=PP_ALIGN.LEFT)
+        self._number(slide)
+        if notes:
+            self._notes.write(slide, notes)
         return slide
+
+    def _number(self, slide: Slide) -> None:
+        layout = slide.slide_layout
+        key = id(layout)
+        if key not in self._number_sources:
+            self._number_sources[key] = (layout, number_source(layout))  # the layout kept alive with it
+        add_slide_number(slide, NUMBER_BOX, len(self.prs.slides._sldIdLst), self._number_sources[key][1])
 
     @staticmethod
     def _place(shape: Shape | None, box: tuple[int, int, int, int], paras: list[Para], largest: float,
@@ -297,10 +126,21 @@ class Deck:
         size = fitting_size(paras, box[2], box[3], largest, smallest)
         fill_text(shape.text_frame, paras, size, **style)
 
-    def to_bytes(self) -> bytes:
+    def to_bytes(self, properties: DeckProperties | None = None) -> bytes:
+        if properties is not None:
+            set_properties(self.prs, properties)
+        tag_language(self.prs)
         buffer = io.BytesIO()
         self.prs.save(buffer)
         return buffer.getvalue()
+
+
+def pick_fitting(options: Sequence[str], width: int, height: int, size: float, bold: bool = False) -> str:
+    """The first option that fits the box at ``size``; the shortest when none does."""
+    for option in options:
+        if fits([Para(option, bold=bold)], Emu(width), Emu(height), size):
+            return option
+    return min(options, key=len)
 
 
 def _remember_partnames(prs: PresentationType) -> None:
@@ -323,102 +163,6 @@ def _remember_partnames(prs: PresentationType) -> None:
     # An attribute of this one package that shadows the method; mypy reads it as redefining the method.
     package.next_partname = next_partname  # type: ignore[method-assign,assignment]
 
-
-@dataclass(frozen=True)
-class Bars:
-    """One bar chart: categories top to bottom, one or more series of values."""
-
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    number_format: str = "0"
-    maximum: float | None = None
-    highlight: tuple[int, ...] = ()  # categories to mark (an organisation's own answer)
-
-
-SERIES_COLOURS = (MSO_THEME_COLOR.ACCENT_1, MSO_THEME_COLOR.ACCENT_3, MSO_THEME_COLOR.ACCENT_4)
-# Data labels: the values only, as python-pptx's ``has_data_labels`` writes them.
-_LABEL_FLAGS = (("showLegendKey", "0"), ("showVal", "1"), ("showCatName", "0"), ("showSerName", "0"),
-                ("showPercent", "0"), ("showBubbleSize", "0"), ("showLeaderLines", "1"))
-
-
-def bar_chart(slide: Slide, box: tuple[int, int, int, int], bars: Bars, font: float = 12,
-              name: str | None = None) -> GraphicFrame:
-    """A native horizontal bar chart with the values as data labels."""
-    data = CategoryChartData(number_format=bars.number_format)
-    data.categories = bars.categories
-    for series_name, values in bars.series:
-        data.add_series(series_name, values)
-    # python-pptx annotates add_chart as returning the chart; it returns the graphic frame.
-    # and it names the type of chart data ChartData, a subclass kept for old code; any CategoryChartData works.
-    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *emus(box), data))  # type: ignore[arg-type]
-    if name:
-        frame.name = name
-    _style_chart(frame.chart_part._element, bars, font)  # the part's c:chartSpace
-    return frame
-
-
-def _solid_fill(parent: etree._Element, colour: MSO_THEME_COLOR, before: etree._Element | None) -> None:
-    fill = _add(_add(parent, f"{_C}spPr", before=before), f"{_A}solidFill")
-    _add(fill, f"{_A}schemeClr", {"val": _xml(colour)})
-
-
-def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
-    """Style the chart python-pptx generated for ``BAR_CLUSTERED``, editing its XML directly.
-
-    The result is what the python-pptx chart API writes (no title, legend at the bottom for
-    several series, value labels outside the bars, theme colours, the category axis reversed
-    and the value axis hidden from 0 to ``maximum`` × 1.15); through that API every property
-    is a separate XPath lookup and schema-ordered insert, which cost half as much again as
-    making the chart. The elements are placed relative to python-pptx's fixed chart template;
-    should an upgrade change it, the lookups below find nothing and fail loudly.
-    """
-    size = str(Pt(font).centipoints)
-    chart = _find(space, f"{_C}chart")
-    _find(chart, f"{_C}autoTitleDeleted").set("val", "1")
-    _find(space, f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr").set("sz", size)
-    several = len(bars.series) > 1
-    if several:
-        legend = _add(chart, f"{_C}legend", before=_find(chart, f"{_C}dispBlanksAs"))
-        _add(legend, f"{_C}legendPos", {"val": _xml(XL_LEGEND_POSITION.BOTTOM)})
-        _add(legend, f"{_C}overlay", {"val": "0"})
-    plot_area = _find(chart, f"{_C}plotArea")
-    bar = _find(plot_area, f"{_C}barChart")
-    for index, series in enumerate(bar.iterfind(f"{_C}ser")):
-        points = _find(series, f"{_C}cat")
-        _solid_fill(series, SERIES_COLOURS[index % 3], before=points)
-        for marked in dict.fromkeys(bars.highlight) if index == 0 else ():
-            point = _add(series, f"{_C}dPt", before=points)
-            _add(point, f"{_C}idx", {"val": str(marked)})
-            _solid_fill(point, MSO_THEME_COLOR.ACCENT_2, before=None)
-    first_axis = _find(bar, f"{_C}axId")
-    labels = _add(bar, f"{_C}dLbls", before=first_axis)
-    _add(labels, f"{_C}numFmt", {"formatCode": bars.number_format, "sourceLinked": "0"})
-    label_text = _add(labels, f"{_C}txPr")
-    _add(label_text, f"{_A}bodyPr")
-    _add(label_text, f"{_A}lstStyle")
-    _add(_add(_add(label_text, f"{_A}p"), f"{_A}pPr"), f"{_A}defRPr", {"sz": size})
-    _add(labels, f"{_C}dLblPos", {"val": _xml(XL_LABEL_POSITION.OUTSIDE_END)})
-    for flag, value in _LABEL_FLAGS:
-        _add(labels, f"{_C}{flag}", {"val": value})
-    _add(bar, f"{_C}gapWidth", {"val": "50"}, before=first_axis)
-    if several:
-        _add(bar, f"{_C}overlap", {"val": "-10"}, before=first_axis)
-    _style_axes(plot_area, bars)
-
-
-def _style_axes(plot_area: etree._Element, bars: Bars) -> None:
-    category = _find(plot_area, f"{_C}catAx")
-    _find(category, f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
-    line = _add(_add(category, f"{_C}spPr", before=_find(category, f"{_C}crossAx")), f"{_A}ln")
-    _add(line, f"{_A}noFill")
-    value = _find(plot_area, f"{_C}valAx")
-    del _find(value, f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
-    value.remove(_find(value, f"{_C}majorGridlines"))
-    scaling = _find(value, f"{_C}scaling")
-    if bars.maximum:
-        # Room for the data label beside the longest bar.
-        _add(scaling, f"{_C}max", {"val": str(float(bars.maximum * 1.15))})
-    _add(scaling, f"{_C}min", {"val": "0.0"})
 
 
 def table(slide: Slide, box: tuple[int, int, int, int], header: Sequence[str],

@@ -20,34 +20,53 @@ from dataclasses import dataclass, field
 from pptx.slide import Slide
 from pptx.util import Cm
 
-from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
-from exports.pptx_common import BODY_TOP, MARGIN, SLIDE_W, Bars, Deck, Para, table, table_font_size, text_box
+from exports.pptx_charts import Panel, chunks, full_width_box, place_panels, question_height
+from exports.pptx_common import (
+    BODY_TOP,
+    MARGIN,
+    QUESTION_SIZE,
+    SLIDE_W,
+    SMALL_SIZE,
+    Bars,
+    Deck,
+    Para,
+    table,
+    table_font_size,
+    text_box,
+)
 from survey.aggregation.aggregate import ItemResult, RoundResults, routing_chains, routing_table
 from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value, is_blank
 from survey.reports import headlines as hl
+from survey.reports.definition import ReportDefinition, report_for
+from survey.reports.routing_words import asked_to, not_asked_reason
 
 NOT_ASKED = "Fråga ställdes inte"
 
 
+Title = str | tuple[str, ...]  # a headline, or full sentences best first (the first that fits is used)
+
+
 @dataclass(frozen=True)
 class ChartSpec:
-    title: str
+    title: Title
     panels: tuple[Panel, ...]
     intro: str | None = None
     footnote: str | None = None
+    notes: tuple[Para, ...] = ()
 
 
 @dataclass(frozen=True)
 class TableSpec:
     key: str
-    title: str
+    title: Title
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     n_text: str
     footnote: str | None = None
     first_col_share: float = 0.5
+    notes: tuple[Para, ...] = ()
 
 
 Spec = ChartSpec | TableSpec
@@ -62,10 +81,49 @@ class Plan:
     footnotes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # item id → chosen quotes
     own: Mapping[str, Value] | None = None  # an organisation's effective answers
     notes: Mapping[str, str] = field(default_factory=dict)  # answer id → extra line (last year)
+    asked: frozenset[str] = frozenset()  # with ``own``: the answer ids its routing asked
+    report: ReportDefinition | None = None
 
     @property
     def kind(self) -> hl.Kind:
         return hl.Kind.of(self.q)
+
+    @property
+    def scale(self) -> int:
+        """Every chart's full width: all organisations of the round, the same throughout."""
+        return max(1, self.results.population)
+
+    def headline(self, item: Item, generated: Sequence[str]) -> tuple[str, ...]:
+        """The report definition's headline for the item if it has one, else ``generated``."""
+        report = self.report or report_for(self.q)
+        text = report.headlines.get(item.id)
+        if text:
+            return (hl.override(self.q, item, text, self.results.items), *generated)
+        return tuple(generated)
+
+
+def stem(item: Item) -> str:
+    """A question as shown above its rows: a stem that its rows continue («...händelseanalyser»)
+    ends in «...», not in a full stop that would make it a cut sentence."""
+    text = item.text.strip()
+    if item.rows and all(row.label.startswith((".", "…")) for row in item.rows) and re.search(r"[^.]\.$", text):
+        return text[:-1] + "..."
+    return text
+
+
+def field_notes(plan: Plan, fields: Sequence[Field]) -> tuple[Para, ...]:
+    """Speaker notes: each question in full, its n and who was asked, in words."""
+    paras: list[Para] = []
+    shown: set[str] = set()
+    for f in fields:
+        item = plan.q.item(f.item_id)
+        if item.id not in shown:
+            shown.add(item.id)
+            paras.append(Para(f"Fråga {item.number or item.id}: {' '.join(stem(item).split())}", bold=True))
+        row = f"{f.label}: " if f.row is not None else ""
+        result = plan.results[f.id]
+        paras.append(Para(f"{row}{plan.kind.n(result.answered)}. {asked_to(plan.q, f, plan.results)}"))
+    return tuple(paras)
 
 
 def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
@@ -73,13 +131,15 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         return plan.notes.get(f.id)
     value = plan.own.get(f.id)
     kind = plan.kind
-    if value is None or is_blank(value):  # «is None» tells the type checker
+    if f.id not in plan.asked:
+        line = not_asked_reason(plan.q, f, plan.own)
+    elif value is None or is_blank(value):  # «is None» tells the type checker
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]
         labels = " och ".join(f.label_of(code) for code in codes)
         same = sum(result.counts.get(code, 0) for code in codes)
-        line = f"Ni svarade {labels}. {same} av {result.answered} {kind.many} svarade {labels}."
+        line = hl.own_answer(kind, labels, same, result.answered)
     extra = plan.notes.get(f.id)
     return f"{line} {extra}" if extra else line
 
@@ -90,7 +150,7 @@ def field_panel(plan: Plan, f: Field, question: str) -> Panel:
     chosen = own if isinstance(own, list) else [own] if own else []
     codes = [c.code for c in f.codes]
     bars = Bars(tuple(c.label for c in f.codes), (("Antal", tuple(result.counts.get(c, 0) for c in codes)),),
-                maximum=max(1, result.answered),
+                maximum=plan.scale,
                 highlight=tuple(codes.index(c) for c in chosen if c in codes))
     return Panel(f.id, question, bars, plan.kind.n(result.answered), _own_note(plan, f, result))
 
@@ -106,7 +166,7 @@ def _footnote(plan: Plan, item: Item) -> str | None:
     quotes = plan.footnotes.get(item.id) or ()
     if not quotes:
         return None
-    said = " ".join(f"«{quote}»" for quote in quotes)
+    said = " ".join(hl.quoted(quote) for quote in quotes)
     return f"Kommentar från {plan.kind.count(1, capital=False).replace('1 ', 'en ')}: {said}"
 
 
@@ -125,16 +185,25 @@ def question_slides(plan: Plan, item: Item) -> list[Spec]:
 
 def _choice_slides(plan: Plan, item: Item) -> list[Spec]:
     results = plan.results
-    title = hl.question_headline(plan.q, item, results[item.id])
-    panels = [field_panel(plan, plan.q.field(item.id), item.text)]
-    panels += [field_panel(plan, plan.q.field(f.id), f.text) for f in item.followups if _inline(f)]
+    title = plan.headline(item, [hl.question_headline(plan.q, item, results[item.id])])
+    fields = [plan.q.field(item.id)] + [plan.q.field(f.id) for f in item.followups if _inline(f)]
+    panels = [field_panel(plan, f, plan.q.item(f.item_id).text) for f in fields]
     groups = chunks(panels)
     specs: list[Spec] = []
     for index, group in enumerate(groups):
-        suffix = "" if index == 0 else " (forts.)"
         note = _footnote(plan, item) if index == len(groups) - 1 else None
-        specs.append(ChartSpec(title + suffix, tuple(group), footnote=note))
+        shown = [f for f in fields if f.id in {p.key for p in group}]
+        specs.append(ChartSpec(_continued(title, index), tuple(group), footnote=note,
+                               notes=field_notes(plan, shown)))
     return specs
+
+
+def _continued(title: Title, index: int) -> Title:
+    """The headline of the ``index``-th slide of one question: «(forts.)» after the first."""
+    if index == 0:
+        return title
+    options = (title,) if isinstance(title, str) else title
+    return tuple(f"{option} (forts.)" for option in options)
 
 
 def _followup_slides(plan: Plan, item: Item) -> list[Spec]:
@@ -161,14 +230,16 @@ def _n_text(plan: Plan, results: Sequence[ItemResult]) -> str:
 def _matrix_slides(plan: Plan, item: Item) -> list[Spec]:
     rows = _row_fields(plan, item)
     yes_counts = [(f.label, plan.results[f.id].counts.get(hl.YES, 0)) for f in rows]
-    title = hl.matrix_headline(plan.q, item, yes_counts)
+    title = plan.headline(item, hl.matrix_headlines(plan.q, item, yes_counts))
+    notes = field_notes(plan, rows)
     if len(rows) <= 3 or any(hl.YES not in f.code_set for f in rows):
         panels = [field_panel(plan, f, f.label) for f in rows]
-        specs: list[Spec] = [ChartSpec(title if i == 0 else f"{title} (forts.)", tuple(group), intro=item.text,
-                                       footnote=_footnote(plan, item))
+        specs: list[Spec] = [ChartSpec(_continued(title, i), tuple(group), intro=stem(item),
+                                       footnote=_footnote(plan, item), notes=notes)
                              for i, group in enumerate(chunks(panels))]
     else:
-        specs = [ChartSpec(title, (_yes_per_row_panel(plan, item, rows),), footnote=_footnote(plan, item))]
+        specs = [ChartSpec(title, (_yes_per_row_panel(plan, item, rows),), footnote=_footnote(plan, item),
+                           notes=notes)]
     specs.extend(_per_row_slides(plan, item, rows))
     return specs
 
@@ -176,21 +247,28 @@ def _matrix_slides(plan: Plan, item: Item) -> list[Spec]:
 def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     """One chart of «ja» per row, most common first when the rows are many (as in the deck)."""
     ordered = sorted(rows, key=lambda f: -plan.results[f.id].counts.get(hl.YES, 0)) if len(rows) >= 5 else rows
-    labels, values, marked = [], [], []
-    for index, f in enumerate(ordered):
-        own = plan.own.get(f.id) if plan.own is not None else None
-        suffix = (f" (ni: {f.label_of(own)})" if isinstance(own, str) and own
-                  else " (ni: –)" if plan.own is not None else "")
-        labels.append(hl.short_label(f.label) + suffix)
-        values.append(plan.results[f.id].counts.get(hl.YES, 0))
-        if own == hl.YES:
-            marked.append(index)
+    labels = tuple(hl.short_label(f.label) for f in ordered)
+    values = tuple(plan.results[f.id].counts.get(hl.YES, 0) for f in ordered)
+    marked = tuple(i for i, f in enumerate(ordered) if plan.own is not None and plan.own.get(f.id) == hl.YES)
     results = [plan.results[f.id] for f in rows]
-    bars = Bars(tuple(labels), ((f"Antal {plan.kind.many} som svarat ja", tuple(values)),),
-                maximum=max([1] + [r.answered for r in results]), highlight=tuple(marked))
-    question = f"{item.text}\nAntal {plan.kind.many} som svarat ja"
-    note = "Orange stapel: ni svarade ja." if plan.own is not None else None
-    return Panel(item.id, question, bars, _n_text(plan, results), note)
+    bars = Bars(labels, ((f"Antal {plan.kind.many} som svarat ja", values),), maximum=plan.scale,
+                highlight=marked)
+    question = f"{stem(item)}\nAntal {plan.kind.many} som svarat ja"
+    return Panel(item.id, question, bars, _n_text(plan, results), _rows_note(plan, item, ordered, marked))
+
+
+def _rows_note(plan: Plan, item: Item, ordered: Sequence[Field], marked: Sequence[int]) -> str | None:
+    """Under a chart of «ja» per row in a reflection: how the organisation answered, in words
+    (the label itself stays short, so every label has room to show)."""
+    if plan.own is None:
+        return None
+    if not any(f.id in plan.asked for f in ordered):
+        return not_asked_reason(plan.q, ordered[0], plan.own)
+    if not marked:
+        return "Ni svarade inte ja på något av alternativen."
+    count = len(marked)
+    return (f"Ni svarade ja på {hl.number_word(count)} av {hl.number_word(len(ordered))} alternativ "
+            f"(orange {'stapel' if count == 1 else 'staplar'}).")
 
 
 def _per_row_slides(plan: Plan, item: Item, rows: list[Field]) -> list[Spec]:
@@ -213,8 +291,8 @@ def _per_row_panels(plan: Plan, follow: Item) -> ChartSpec:
     if match:
         title = f"{match.group(1).capitalize()} är {match.group(2)} i {listed} {plan.kind.many}"
     else:
-        title = f"{follow.text.rstrip('?')}: {listed} {plan.kind.many} svarade ja"
-    return ChartSpec(title, tuple(panels))
+        title = f"{listed} {plan.kind.many} svarade ja på fråga {follow.number or follow.id}"
+    return ChartSpec(hl.tidy(title, plan.kind), tuple(panels), notes=field_notes(plan, fields))
 
 
 def _column_header(plan: Plan, item: Item, first: bool, documented: bool) -> str:
@@ -247,11 +325,15 @@ def _chain_table(plan: Plan, item: Item, chain: Sequence[str]) -> TableSpec:
     last = [row.cells[-1].count for row in table_rows if row.cells[-1] is not None]
     title = _chain_title(plan, item, last)
     asked = len(chain) - 1
-    footnote = (f"I enkäten ställdes {asked} villkorade följdfrågor för {len(table_rows)} {group}. "
-                f"«{NOT_ASKED}» betyder att följdfrågan inte ingick för den gruppen.")
+    questions = "en villkorad följdfråga" if asked == 1 else f"{hl.number_word(asked)} villkorade följdfrågor"
+    footnote = (f"I enkäten ställdes {questions} för {hl.number_word(len(table_rows))} {group}. "
+                f"{hl.quoted(NOT_ASKED)} betyder att följdfrågan inte ingick för den gruppen.")
     first = plan.results[f"{item.id}_{table_rows[0].row}"] if table_rows else None
+    fields = [plan.q.field(f"{i}_{row.row}") for i in chain for row in table_rows
+              if plan.q.has_field(f"{i}_{row.row}")]
     return TableSpec(f"table:{'-'.join(chain)}", title, tuple(header), tuple(body),
-                     plan.kind.n(first.answered if first else 0), footnote, 0.34 if plan.own is None else 0.3)
+                     plan.kind.n(first.answered if first else 0), footnote, 0.34 if plan.own is None else 0.3,
+                     field_notes(plan, fields))
 
 
 def _own_short(plan: Plan, answer_id: str) -> str:
@@ -286,8 +368,10 @@ def _list_slide(plan: Plan, item: Item) -> ChartSpec:
     rows = _row_fields(plan, item)
     results = [plan.results[f.id] for f in rows]
     n = max([0] + [r.answered for r in results])
-    title = hl.list_headline(plan.q, [(f.label, plan.results[f.id].counts.get(hl.YES, 0)) for f in rows], n)
-    return ChartSpec(title, (_yes_per_row_panel(plan, item, rows),), footnote=_footnote(plan, item))
+    title = plan.headline(item, hl.list_headlines(
+        plan.q, [(f.label, plan.results[f.id].counts.get(hl.YES, 0)) for f in rows], n))
+    return ChartSpec(title, (_yes_per_row_panel(plan, item, rows),), footnote=_footnote(plan, item),
+                     notes=field_notes(plan, rows))
 
 
 def _number_table(plan: Plan, item: Item) -> TableSpec:
@@ -303,19 +387,21 @@ def _number_table(plan: Plan, item: Item) -> TableSpec:
     header = ("Fråga", "n", "Medel", "Median", "Lägst", "Högst")
     results = [plan.results[f.id] for f in fields]
     return TableSpec(f"table:{item.id}", hl._cap(item.text.rstrip("?")), header, tuple(rows),
-                     _n_text(plan, results))
+                     _n_text(plan, results), notes=field_notes(plan, fields))
 
 
 def render(deck: Deck, spec: Spec) -> None:
-    slide = deck.content_slide(spec.title)
+    slide = deck.content_slide(spec.title, spec.notes)
     if isinstance(spec, TableSpec):
         _render_table(slide, spec)
         return
     top: int = BODY_TOP
     if spec.intro:
-        text_box(slide, (MARGIN, top, SLIDE_W - 2 * MARGIN, Cm(1.5)), [Para(spec.intro, bold=True)], 18, 11,
-                 name="intro")
-        top += Cm(1.6)
+        width = SLIDE_W - 2 * MARGIN
+        height = question_height([Panel("intro", spec.intro, Bars((), ()), "")], width)
+        text_box(slide, (MARGIN, top, width, height), [Para(spec.intro, bold=True)], QUESTION_SIZE,
+                 QUESTION_SIZE, name="intro")
+        top += height + Cm(0.1)
     place_panels(slide, spec.panels, spec.footnote, top)
 
 
@@ -324,11 +410,11 @@ def _render_table(slide: Slide, spec: TableSpec) -> None:
     footnote_h = Cm(1.8) if spec.footnote else 0
     rows_h = min(height - Cm(1.0) - footnote_h, Cm(1.6) * (len(spec.rows) + 1) + Cm(1.0))
     box = (left, top, width, rows_h)
-    size = table_font_size(box, spec.header, spec.rows, spec.first_col_share, 16, 9)
+    size = table_font_size(box, spec.header, spec.rows, spec.first_col_share, 16, SMALL_SIZE)
     table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)
     y = top + rows_h + Cm(0.2)
-    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)], 12, 9,
-             name=f"n:{spec.key}")
+    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)],
+             SMALL_SIZE, SMALL_SIZE, name=f"n:{spec.key}")
     if spec.footnote:
         text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],
-                 12, 9, name="footnote")
+                 SMALL_SIZE, 10, name="footnote")

@@ -18,6 +18,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Cm, Emu
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+LANG = "sv-SE"
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "socialstyrelsen.pptx"
 WIDTH, HEIGHT = Cm(33.867), Cm(19.05)
 FONT = "Arial"  # metric-compatible with Liberation Sans, which LibreOffice uses without Arial
@@ -60,6 +62,17 @@ def _brand_bar(prs: PresentationType) -> None:
     del prs.slides._sldIdLst[-1]
 
 
+def _swedish_plain_titles(prs: PresentationType) -> None:
+    """Swedish as every text default (master, layouts, the presentation's default style) and
+    titles as written, not in capitals (the default section layout sets ``cap="all"``)."""
+    owners = [prs.slide_master.element, *[layout.element for layout in prs.slide_layouts], prs.part._element]
+    for owner in owners:
+        for element in owner.iter(*(f"{_A}{tag}" for tag in ("defRPr", "rPr", "endParaRPr"))):
+            element.set("lang", LANG)
+            if element.get("cap") == "all":
+                del element.attrib["cap"]
+
+
 def build_template(path: Path = TEMPLATE_PATH) -> Path:
     prs = Presentation()
     factor = WIDTH / prs.slide_width
@@ -73,8 +86,11 @@ def build_template(path: Path = TEMPLATE_PATH) -> Path:
     if title_style is not None:  # titles left-aligned, as in Socialstyrelsen's decks
         for level in title_style:
             level.set("algn", "l")
+    _swedish_plain_titles(prs)
     prs.core_properties.title = "Socialstyrelsen – mall för resultatredovisning"
-    prs.core_properties.author = "Socialstyrelsen"
+    prs.core_properties.author = prs.core_properties.last_modified_by = "Socialstyrelsen"
+    prs.core_properties.comments = ""
+    prs.core_properties.language = LANG
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
     return path

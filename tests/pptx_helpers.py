@@ -203,3 +203,24 @@ def overflowing(prs: Any, pdf: Path) -> list[str]:
             if not inside:
                 problems.append(f"slide {number}: «{word.text}» at ({word.x0:.0f}, {word.y0:.0f}) is outside its box")
     return problems
+
+
+def reflection_region(data: Invented) -> ResponseData:
+    """A region that said Nej to q07 (so q07a was not asked) and Ja to q16 (so q16b was)."""
+    return next((r for r in data.responses if r.answers.get("q07") == "nej" and r.answers.get("q16") == "ja"),
+                data.responses[3])
+
+
+def reflection_blob(notes: dict[str, str] | None = None) -> bytes:
+    """That region's reflection deck, with a note long enough to continue on a second slide."""
+    from exports.pptx_reflection import ReflectionDeckInput, build_reflection_deck
+    from survey.questionnaire.routing import applicable_ids
+    from survey.reports.reflection import build_reflection
+
+    data = invented()
+    response = reflection_region(data)
+    own = dict(response.answers)
+    reflection = build_reflection(data.q, data.results, response.organisation, own, applicable_ids(data.q, own))
+    texts = notes if notes is not None else {"fraga1": "Vi behöver se över handlingsplanen.",
+                                             "allmant": "Vi tar upp resultaten i ledningsgruppen. " * 80 + "x " * 400}
+    return build_reflection_deck(ReflectionDeckInput(reflection, data.results, own, texts))

@@ -11,7 +11,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from exports.pptx_deck import build_national_deck
 from survey.aggregation.aggregate import ItemResult
 from survey.questionnaire.model import ItemType, Role
-from survey.reports.headlines import Kind, yes_sentence
+from survey.reports.headlines import Kind, tidy, yes_sentence
 from tests.pptx_helpers import charts, deck_input, invented, open_deck, shape_named
 
 
@@ -76,9 +76,10 @@ def test_titles_carry_the_numbers(deck: Any) -> None:
     for key in ("q02", "q05", "q12", "q20"):
         slide, _ = names[key]
         yes = data.results[key].counts["ja"]
-        assert slide.shapes.title.text.startswith(Kind.of(data.q).count(yes) + " har ")
+        kind = Kind.of(data.q)
+        assert slide.shapes.title.text.startswith(tidy(kind.count(yes) + " har ", kind))
     slide, _ = names["q19"]
-    assert slide.shapes.title.text.startswith(f"{data.results['q19'].counts['ja']} regioner mäter ")
+    assert slide.shapes.title.text.startswith(tidy(f"{data.results['q19'].counts['ja']} regioner mäter ", kind))
 
 
 def test_headlines_for_none_one_and_inverted_questions() -> None:
@@ -87,7 +88,7 @@ def test_headlines_for_none_one_and_inverted_questions() -> None:
     none = ItemResult("q", 21, 21, 21, 21, 0, {"ja": 0, "nej": 21})
     one = ItemResult("q", 21, 21, 21, 21, 0, {"ja": 1, "nej": 20})
     assert yes_sentence(text, kind, none) == "Ingen region har dokumenterade rutiner för X"
-    assert yes_sentence(text, kind, one) == "1 region har dokumenterade rutiner för X"
+    assert yes_sentence(text, kind, one) == "En region har dokumenterade rutiner för X"
     follow = ItemResult("q", 21, 21, 20, 20, 0, {"ja": 15, "nej": 5})
     assert (yes_sentence("Är de dokumenterade rutinerna en del av ledningssystemet?", kind, follow)
             == "I 15 av de 20 regionerna är de dokumenterade rutinerna en del av ledningssystemet")
@@ -114,9 +115,9 @@ def test_themes_reflection_questions_and_conduct(deck: Any) -> None:
     assert "Enkäten består av 22 huvudfrågor samt 31 följdfrågor" in text
     assert "100 procent (21 st) regioner har besvarat enkäten." in text
     assert "23 september till 19 oktober 2025 med en förlängning av 7 dagar" in text
-    assert "«Samverkan kring avvikelshantering kan stärkas»" in text
+    assert "”Samverkan kring avvikelshantering kan stärkas”" in text
     assert "Hur arbetar vår region" in text
-    assert "Kommentar från en region: «Regionen planerar" in text
+    assert "Kommentar från en region: ”Regionen planerar" in text
     theme_chart = _chart_names(deck)["themes:q22"][1].chart.plots[0]
     assert list(theme_chart.categories)[0] == "Samverkan" and list(theme_chart.series[0].values)[0] == 7
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from survey.aggregation.aggregate import RoundResults
 from survey.questionnaire.model import Questionnaire
-from survey.reports import headlines as hl
+from survey.reports.definition import ReportDefinition, fill, report_for
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,11 @@ class DeckInput:
     free_text: Mapping[str, FreeText] = field(default_factory=dict)  # by answer id
     footnotes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # item id → quotes
     reflection_questions: tuple[ReflectionQuestion, ...] = ()
+    report: ReportDefinition | None = None  # the words; None: the family's file for the year
 
 
 def default_reflection_questions(q: Questionnaire) -> tuple[ReflectionQuestion, ...]:
-    """The 2025 deck's questions, in the respondent kind's words («i vår region/kommun»)."""
-    one = hl.Kind.of(q).one
-    return (
-        ReflectionQuestion(f"Hur arbetar vår {one}", (
-            "med den nationella handlingsplanen för ökad patientsäkerhet?",
-            "med patienten som medskapare i det systematiska patientsäkerhetsarbetet?",
-            "med att ha patientsäkerhetsperspektivet i våra rutiner och ledningssystem?")),
-        ReflectionQuestion("Vad behöver vi göra för att stärka förutsättningarna för "
-                           f"patientsäkerhetsarbetet i vår {one}?"),
-    )
+    """The report definition's reflection questions, in the respondent kind's words («i vår
+    region/kommun»)."""
+    return tuple(ReflectionQuestion(fill(question.stem, q), tuple(fill(item, q) for item in question.items))
+                 for question in report_for(q).reflection_questions)

@@ -11,10 +11,10 @@ from survey.aggregation.compare import Comparison
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value, is_blank
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
-from survey.reports.headlines import Kind
+from survey.reports.headlines import Kind, own_answer
+from survey.reports.routing_words import not_asked_reason
 
 GENERAL_NOTE = "allmant"
-
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Distribution:
     name: str
     n: int
     options: tuple[Option, ...]
+    population: int = 0  # the whole group (all regions; the county's municipalities): a bar's full width
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class FieldView:
     question: str
     own: str | None  # the label of the organisation's answer (None: not asked or blank)
     asked: bool
-    summary: str  # «Ni svarade Ja. 19 av 21 regioner svarade Ja.»
+    summary: str  # «Ni svarade Ja. Det gjorde 19 av 21 regioner.»
     differs: bool  # the organisation's answer is not the one most others gave
     groups: tuple[Distribution, ...]
     last_year: str | None = None  # «2024 svarade ni Nej.» or why it cannot be compared
@@ -68,22 +69,24 @@ class Reflection:
         return [f for section in self.sections for f in section.fields if f.differs]
 
 
-def _distribution(name: str, f: Field, result: ItemResult, own: Value) -> Distribution:
+def _distribution(name: str, f: Field, result: ItemResult, own: Value, population: int = 0) -> Distribution:
     chosen = set(own) if isinstance(own, list) else {own}
     options = tuple(Option(c.code, c.label, result.counts.get(c.code, 0), result.share(c.code), c.code in chosen)
                     for c in f.codes)
-    return Distribution(name, result.answered, options)
+    return Distribution(name, result.answered, options, population or result.answered)
 
 
-def _summary(kind: Kind, f: Field, result: ItemResult, own: Value, asked: bool) -> str:
+def _summary(q: Questionnaire, f: Field, result: ItemResult, own: Mapping[str, Value], asked: bool) -> str:
+    kind = Kind.of(q)
     if not asked:
-        return "Frågan ställdes inte till er utifrån era tidigare svar."
-    if is_blank(own):
+        return not_asked_reason(q, f, own)
+    value = own.get(f.id)
+    if is_blank(value):
         return "Ni besvarade inte frågan."
-    codes = own if isinstance(own, list) else [own]
+    codes = value if isinstance(value, list) else [value]
     labels = " och ".join(f.label_of(str(code)) for code in codes)
     same = sum(result.counts.get(str(code), 0) for code in codes)
-    return f"Ni svarade {labels}. {same} av {result.answered} {kind.many} svarade {labels}."
+    return own_answer(kind, labels, same, result.answered)
 
 
 def _differs(result: ItemResult, own: Value) -> bool:
@@ -123,16 +126,16 @@ def build_reflection(q: Questionnaire, results: RoundResults, org: OrgInfo, own:
             if f.section_id != section.id or f.role not in (Role.MAIN, Role.FOLLOWUP) or not f.codes:
                 continue
             result, value = results[f.id], own.get(f.id)
-            groups = [_distribution(national, f, result, value)]
+            groups = [_distribution(national, f, result, value, results.population)]
             if county is not None:
-                groups.insert(0, _distribution(county[0], f, county[1][f.id], value))
+                groups.insert(0, _distribution(county[0], f, county[1][f.id], value, county[1].population))
             item = q.item(f.item_id)
             question = item.text if f.row is None else f"{item.text} {f.label}"
             views.append(FieldView(
                 f.id, item.number or item.id, question,
                 None if is_blank(value) else " och ".join(f.label_of(str(v)) for v in
                                                          (value if isinstance(value, list) else [value])),
-                f.id in applicable, _summary(kind, f, result, value, f.id in applicable),
+                f.id in applicable, _summary(q, f, result, own, f.id in applicable),
                 _differs(result, value), tuple(groups), _last_year(comparison, before, f),
                 f.label if f.row is not None else None))
         sections.append(SectionView(section.title, tuple(views)))

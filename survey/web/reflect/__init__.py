@@ -18,9 +18,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey.db import Organisation, Round
 from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
+from survey.reports.differences import differences, lead
+from survey.reports.headlines import Kind
 from survey.reports.reflection import question_keys
 from survey.responses.answers import InvalidVersion, parse_version
 from survey.web.extensions import db, db_session
+from survey.web.reflect.charts import bar_chart_svg
 from survey.web.respond.access import invitation_or_abort
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
@@ -45,9 +48,12 @@ def overview(token: str) -> ResponseReturnValue:
         return found
     round_, org = found
     loaded = load_reflection(db_session(), round_, org)
+    reflection = loaded.reflection
+    groups = differences(reflection)
+    kind = Kind.of(reflection.questionnaire)
     return render_template("reflect/overview.html", token=token, round=round_, organisation=org,
-                           reflection=loaded.reflection, kind_many=loaded.reflection.questionnaire.terms.get(
-                               "organisationer", "organisationer"))
+                           reflection=reflection, kind_many=kind.many, differences=groups,
+                           differences_lead=lead(groups, kind) if groups else "", chart=bar_chart_svg)
 
 
 @bp.route("/<token>/anteckningar", methods=["GET", "POST"])
