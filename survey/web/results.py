@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -32,6 +31,7 @@ from survey.results import (
     round_data,
     snapshots,
 )
+from survey.web.admin.forms import Form
 from survey.web.auth import staff_required
 from survey.web.extensions import db
 
@@ -40,15 +40,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 200
 
 
-class FreezeForm(FlaskForm):
+class FreezeForm(Form):
     note = StringField("Anteckning (till exempel publiceringen)", validators=[Length(max=500)])
 
 
-class LiftForm(FlaskForm):
+class LiftForm(Form):
     reason = TextAreaField("Skäl", validators=[DataRequired("Ange ett skäl."), Length(max=1000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Fil (JSON eller enkätverktygets Excelfil)", validators=[FileRequired("Välj en fil.")])
 
 

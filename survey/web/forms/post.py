@@ -14,6 +14,7 @@ from typing import Protocol
 
 from survey.questionnaire.model import Field, ItemType, Questionnaire
 from survey.questionnaire.values import InvalidValue, Value, clean_value
+from survey.text import parse_int
 
 VERSION_PREFIX, CHOICE_PREFIX = "v__", "c__"
 MAX_VERSION = 2**31 - 1
@@ -67,11 +68,12 @@ def _check_names(q: Questionnaire, own: dict[str, Field], form: FormData,
 
 
 def _read_field(q: Questionnaire, f: Field, form: FormData, posted: PostedSection) -> None:
-    version = form.getlist(VERSION_PREFIX + f.id)
-    if len(version) != 1 or not version[0].isdigit() or int(version[0]) > MAX_VERSION:
+    versions = form.getlist(VERSION_PREFIX + f.id)
+    version = parse_int(versions[0], MAX_VERSION) if len(versions) == 1 else None
+    if version is None:
         posted.errors[f.id] = "Sidan skickade en ogiltig version av svaret. Ladda om sidan."
         return
-    posted.seen[f.id] = int(version[0])
+    posted.seen[f.id] = version
     values = form.getlist(f.id)
     raw: object = values if f.type is ItemType.MULTIPLE else (values[0] if len(values) == 1 else
                                                                (values or None))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
@@ -19,6 +20,7 @@ from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
 from survey.reports.reflection import question_keys
 from survey.web.extensions import db
+from survey.web.reflect.posted import EXPIRED, read_notes
 from survey.web.respond.access import invitation_or_abort
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
@@ -56,30 +58,50 @@ def edit_notes(token: str) -> Any:
     round_, org = found
     reflection = load_reflection(db.session, round_, org).reflection
     keys = question_keys(reflection.questions)
-    if request.method == "POST":
-        texts = {key: request.form.get(f"note-{key}", "") for key in keys}
-        seen = {key: int(request.form.get(f"version-{key}", "0") or 0) for key in keys}
-        conflicts = save_notes(db.session, round_, org, texts, seen, actor=f"länk:{org.code}")
-        db.session.commit()
-        if not conflicts:
-            flash("Era anteckningar är sparade.", "success")
-            return redirect(url_for("reflect.edit_notes", token=token))
-        return _notes_page(token, round_, org, reflection, keys, texts, conflicts), 409
-    return _notes_page(token, round_, org, reflection, keys, None, [])
+    if request.method == "GET":
+        return _notes_page(token, round_, org, reflection, keys, None, [])
+    posted = read_notes(request.form, keys)
+    if posted.errors:
+        return _notes_page(token, round_, org, reflection, keys, posted.typed, [], posted.errors), 422
+    conflicts = save_notes(db.session, round_, org, posted.texts, posted.seen, actor=f"länk:{org.code}")
+    db.session.commit()
+    if not conflicts:
+        flash("Era anteckningar är sparade.", "success")
+        return redirect(url_for("reflect.edit_notes", token=token))
+    return _notes_page(token, round_, org, reflection, keys, posted.typed, conflicts), 409
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(_error: CSRFError) -> Any:
+    """An expired CSRF token or a lost session cookie: the notes again as typed, nothing saved."""
+    token = (request.view_args or {}).get("token", "")
+    if request.endpoint != "reflect.edit_notes":
+        return render_template("respond/invalid.html", expired=True), 400
+    found = _context(token)
+    if not isinstance(found, tuple):
+        return found
+    round_, org = found
+    reflection = load_reflection(db.session, round_, org).reflection
+    keys = question_keys(reflection.questions)
+    posted = read_notes(request.form, keys)
+    return _notes_page(token, round_, org, reflection, keys, posted.typed, [], alert=EXPIRED), 400
 
 
 def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, keys: list[str],
-                typed: dict[str, str] | None, conflicts: list[Any]) -> str:
+                typed: dict[str, str] | None, conflicts: list[Any], errors: dict[str, str] | None = None,
+                alert: str | None = None) -> str:
     stored = notes(db.session, round_, org)
+    errors = errors or {}
     fields = []
     for key, question in zip(keys, [*reflection.questions, None], strict=True):
         row = stored.get(key)
         conflict = next((c for c in conflicts if c.key == key), None)
         text = typed.get(key, "") if typed is not None else (row.text if row else "")
         fields.append({"key": key, "question": question, "text": text, "version": row.version if row else 0,
-                       "conflict": conflict})
+                       "conflict": conflict, "error": errors.get(key)})
     return render_template("reflect/notes.html", token=token, round=round_, organisation=org,
-                           fields=fields, limit=NOTE_LIMIT, conflicts=conflicts)
+                           fields=fields, limit=NOTE_LIMIT, conflicts=conflicts, alert=alert,
+                           errors=[(f"note-{key}", message) for key, message in errors.items()])
 
 
 @bp.get("/<token>/reflektion.pptx")
