@@ -151,6 +151,7 @@ def shorten(text: str, limit: int) -> str:
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # no escape exists: left out
 _BULLET_INDENT = str(-Cm(0.45))
 _AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
 
@@ -192,7 +193,7 @@ def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_
                                        "i": "1" if para.italic else "0"})
     if colour is not None:
         _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
-    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", para.text)
+    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", para.text))
 
 
 def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_THEME_COLOR | None = None,
