@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
@@ -20,8 +21,9 @@ from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
 from survey.reports.reflection import question_keys
 from survey.web.extensions import db
-from survey.web.reflect.posted import EXPIRED, read_notes
+from survey.web.reflect.posted import DATABASE_DOWN, EXPIRED, read_notes
 from survey.web.respond.access import invitation_or_abort
+from survey.web.unavailable import fallback_page, show_again
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
 
@@ -74,17 +76,28 @@ def edit_notes(token: str) -> Any:
 @bp.errorhandler(CSRFError)
 def csrf_failed(_error: CSRFError) -> Any:
     """An expired CSRF token or a lost session cookie: the notes again as typed, nothing saved."""
-    token = (request.view_args or {}).get("token", "")
-    if request.endpoint != "reflect.edit_notes":
-        return render_template("respond/invalid.html", expired=True), 400
-    found = _context(token)
+    return _notes_again(EXPIRED, 400)
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(InterfaceError)
+def database_failed(_error: Exception) -> Any:
+    """The connection dropped: nothing was saved; the notes again as typed."""
+    return show_again(lambda: _notes_again(DATABASE_DOWN, 503))
+
+
+def _notes_again(alert: str, status: int) -> Any:
+    if request.endpoint != "reflect.edit_notes" or request.method != "POST":
+        return fallback_page() if status == 503 else (render_template("respond/invalid.html", expired=True), status)
+    found = _context((request.view_args or {}).get("token", ""))
     if not isinstance(found, tuple):
         return found
     round_, org = found
     reflection = load_reflection(db.session, round_, org).reflection
     keys = question_keys(reflection.questions)
     posted = read_notes(request.form, keys)
-    return _notes_page(token, round_, org, reflection, keys, posted.typed, [], alert=EXPIRED), 400
+    token = (request.view_args or {}).get("token", "")
+    return _notes_page(token, round_, org, reflection, keys, posted.typed, [], alert=alert), status
 
 
 def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, keys: list[str],

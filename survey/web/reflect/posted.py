@@ -15,6 +15,8 @@ from survey.text import clean_text, parse_int
 
 EXPIRED = ("Sidan hade varit öppen så länge att anteckningarna inte kunde sparas. Allt ni skrev "
            "finns kvar: kontrollera texten och klicka på Spara anteckningarna igen.")
+DATABASE_DOWN = ("Databasen svarade inte, så anteckningarna sparades inte. Allt ni skrev finns kvar: vänta en "
+                 "liten stund och klicka på Spara anteckningarna igen.")
 BAD_VERSION = "Sidan skickade en ogiltig version av anteckningen. Ladda om sidan. Inget sparades."
 
 
