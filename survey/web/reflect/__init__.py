@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
@@ -87,6 +88,13 @@ def database_failed(_error: Exception) -> Any:
 
 
 def _notes_again(alert: str, status: int) -> Any:
+    try:
+        return _notes_again_or_abort(alert, status)
+    except HTTPException as refused:  # a wrong link: its own page, not a 500
+        return refused
+
+
+def _notes_again_or_abort(alert: str, status: int) -> Any:
     if request.endpoint != "reflect.edit_notes" or request.method != "POST":
         return fallback_page() if status == 503 else (render_template("respond/invalid.html", expired=True), status)
     found = _context((request.view_args or {}).get("token", ""))

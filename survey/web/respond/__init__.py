@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 
 from survey.web.unavailable import fallback_page, show_again
 
@@ -44,6 +45,14 @@ def database_failed(error: Exception) -> Any:
 def post_again(status: int, section_alert: str, identity_alert: str, submit_alert: str,
                json_body: dict[str, str]) -> Any:
     """The posted page again with everything as it was typed, and ``status``."""
+    try:
+        return _post_again(status, section_alert, identity_alert, submit_alert, json_body)
+    except HTTPException as refused:  # a wrong link or section: its own page, not a 500
+        return refused
+
+
+def _post_again(status: int, section_alert: str, identity_alert: str, submit_alert: str,
+                json_body: dict[str, str]) -> Any:
     from survey.web.respond.visit import load_visit
 
     endpoint = request.endpoint or ""

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Respondent, utcnow
 from survey.text import clean_line
+from survey.web.auth import UNSAFE_IN_URL
 from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
@@ -114,7 +115,8 @@ def identify(token: str) -> WerkzeugResponse | tuple[str, int] | str:
 def safe_next(token: str, wanted: str | None) -> str:
     """Only a page of this same link may be the place to go on to."""
     home = url_for("respond.overview", token=token)
-    if wanted and wanted.startswith(home + "/") and "//" not in wanted[1:] and "\\" not in wanted:
+    if (wanted and wanted.startswith(home + "/") and "//" not in wanted[1:] and "\\" not in wanted
+            and not UNSAFE_IN_URL.search(wanted)):
         return wanted
     return home
 
