@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults, aggregate
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults, aggregate  # noqa: E402
 from survey.questionnaire import Questionnaire, load_questionnaire  # noqa: E402
 from survey.questionnaire.routing import applicable_ids, effective_answers  # noqa: E402
 

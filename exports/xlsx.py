@@ -35,13 +35,14 @@ from exports.xlsx_common import (
     AnswerFile,
     Formats,
     header_text,
-    local_naive,
     safe_text,
 )
 from exports.xlsx_sheets import write_about, write_codebook, write_summary
 from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundData
+from survey.formatting import local_naive
 from survey.questionnaire.model import ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.values import is_blank
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
 __all__ = ["NOT_ASKED_MARK", "AnswerFile", "build_answer_file", "write_answer_file"]
@@ -153,7 +154,7 @@ class AnswerTables:
                 koder_string(k, col, NOT_ASKED_MARK, f.not_asked)
                 continue
             value = answers.get(answer_id)
-            if value is None or value == "" or value == []:
+            if is_blank(value):
                 svar_blank(r, col, None, f.unanswered)
                 koder_blank(k, col, None, f.unanswered)
             elif labels is not None:

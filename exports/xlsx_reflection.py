@@ -13,10 +13,12 @@ import io
 from collections.abc import Mapping
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from exports.xlsx_common import WORKBOOK_OPTIONS, Formats, safe_text
 from survey.reports.headlines import Kind
-from survey.reports.reflection import Reflection, question_keys
+from survey.reports.reflection import FieldView, Reflection, question_keys
 
 
 def build_reflection_xlsx(reflection: Reflection, notes: Mapping[str, str]) -> bytes:
@@ -29,8 +31,8 @@ def build_reflection_xlsx(reflection: Reflection, notes: Mapping[str, str]) -> b
     return buffer.getvalue()
 
 
-def _text(sheet: object, row: int, col: int, value: str, fmt: object = None) -> None:
-    sheet.write_string(row, col, safe_text(value), fmt)  # type: ignore[attr-defined]
+def _text(sheet: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
+    sheet.write_string(row, col, safe_text(value), fmt)
 
 
 def _answers_sheet(workbook: xlsxwriter.Workbook, formats: Formats, reflection: Reflection) -> None:
@@ -58,23 +60,23 @@ def _answers_sheet(workbook: xlsxwriter.Workbook, formats: Formats, reflection: 
     sheet.autofilter(2, 0, max(row - 1, 3), len(header) - 1)
 
 
-def _option_row(sheet: object, formats: Formats, row: int, view: object, index: int) -> None:
-    first = view.groups[0].options[index]  # type: ignore[attr-defined]
-    _text(sheet, row, 0, view.number)  # type: ignore[attr-defined]
-    _text(sheet, row, 1, view.answer_id)  # type: ignore[attr-defined]
-    _text(sheet, row, 2, view.question, formats.wrap)  # type: ignore[attr-defined]
+def _option_row(sheet: Worksheet, formats: Formats, row: int, view: FieldView, index: int) -> None:
+    first = view.groups[0].options[index]
+    _text(sheet, row, 0, view.number)
+    _text(sheet, row, 1, view.answer_id)
+    _text(sheet, row, 2, view.question, formats.wrap)
     _text(sheet, row, 3, first.label, formats.bold if first.own else None)
     _text(sheet, row, 4, "Ert svar" if first.own else "", formats.bold)
     col = 5
-    for group in view.groups:  # type: ignore[attr-defined]
+    for group in view.groups:
         option = group.options[index]
-        sheet.write_number(row, col, option.count, formats.integer)  # type: ignore[attr-defined]
+        sheet.write_number(row, col, option.count, formats.integer)
         if option.share is not None:
-            sheet.write_number(row, col + 1, option.share, formats.percent)  # type: ignore[attr-defined]
-        sheet.write_number(row, col + 2, group.n, formats.integer)  # type: ignore[attr-defined]
+            sheet.write_number(row, col + 1, option.share, formats.percent)
+        sheet.write_number(row, col + 2, group.n, formats.integer)
         col += 3
-    _text(sheet, row, col, "Ja" if view.differs and first.own else "")  # type: ignore[attr-defined]
-    _text(sheet, row, col + 1, (view.last_year or "") if index == 0 else "")  # type: ignore[attr-defined]
+    _text(sheet, row, col, "Ja" if view.differs and first.own else "")
+    _text(sheet, row, col + 1, (view.last_year or "") if index == 0 else "")
 
 
 def _notes_sheet(workbook: xlsxwriter.Workbook, formats: Formats, reflection: Reflection,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from exports.xlsx_common import AnswerFile, Formats, header_text, local_naive, safe_text
+from exports.xlsx_common import AnswerFile, Formats, header_text, safe_text
 from survey.aggregation.aggregate import ItemResult
+from survey.formatting import local_naive
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.reports.answer_file import NOT_ASKED_MARK

@@ -27,8 +27,8 @@ from survey.db import Answer, Response, Round, StaffSession
 from survey.rounds.lifecycle import questionnaire_of, round_links
 from survey.staff.sessions import start_session
 from survey.web.extensions import db
-from tests.conftest import TEST_SECRET, make_app
-from tests.test_admin_support import IsolatedClient, answer, first_answer_ids, make_staff, new_round
+from tests.helpers import TEST_SECRET, make_app
+from tests.staff_helpers import IsolatedClient, answer, first_answer_ids, make_staff, new_round
 
 PUBLIC, STAFF, ADMIN, RESPONDENT = "public", "staff", "admin", "respondent"
 VISITORS = ("anonymous", "respondent_a", "respondent_b", "analyst", "admin")

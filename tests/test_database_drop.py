@@ -6,7 +6,6 @@ a save (after the answers were written, before the commit) and between requests;
 server to end a connection, so there the driver's error is raised at the same point.
 """
 
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -22,8 +21,7 @@ from survey.db import Answer, ReflectionNote, Round
 from survey.web.extensions import db
 from tests.pg import admin_url
 from tests.respond_helpers import identify, open_round, section_form
-from tests.test_admin_support import admin_client, admin_user, app, client, csrf_token  # noqa: F401
-from tests.test_reflect_pages import published  # noqa: F401
+from tests.staff_helpers import csrf_token
 
 
 def _terminate(where: str) -> None:
@@ -74,7 +72,7 @@ def test_a_save_whose_connection_dies_shows_the_form_and_writes_nothing(app: Fla
     identify(client, invited)
     csrf, versions = section_form(client, invited, "handlingsplan")
     data = {"csrf_token": csrf, **versions, "q01": "nej", "q01_kommentar": "Skrivet med omsorg"}
-    broken(section, "save_answers")
+    broken(section, "write_answers")
     failed = client.post(invited.url(path="/avsnitt/handlingsplan"), data=data)
     assert failed.status_code == 503
     assert "Databasen svarade inte" in failed.text and "Skrivet med omsorg" in failed.text
@@ -90,12 +88,12 @@ def test_the_next_request_after_a_dropped_save_works(app: Flask, client: FlaskCl
 
     invited = open_round(app)
     identify(client, invited)
-    original = section.save_answers
-    monkeypatch.setattr(section, "save_answers", _breaking(original))
+    original = section.write_answers
+    monkeypatch.setattr(section, "write_answers", _breaking(original))
     csrf, versions = section_form(client, invited, "handlingsplan")
     data = {"csrf_token": csrf, **versions, "q01": "nej"}
     assert client.post(invited.url(path="/avsnitt/handlingsplan"), data=data).status_code == 503
-    monkeypatch.setattr(section, "save_answers", original)
+    monkeypatch.setattr(section, "write_answers", original)
     saved = client.post(invited.url(path="/avsnitt/handlingsplan"), data=data)
     assert saved.status_code == 303
     assert ("q01", "nej") in _answers()

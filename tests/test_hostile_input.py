@@ -5,7 +5,6 @@ the database or a workbook; tampered version fields get a clear page, never a 50
 notes survive an expired CSRF token; the cached section shell shows nobody else's messages.
 """
 
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 from __future__ import annotations
 
 import io
@@ -22,14 +21,7 @@ from survey.reflection import NOTE_LIMIT
 from survey.text import clean_line, clean_text, has_unwanted, parse_int
 from survey.web.extensions import db
 from tests.respond_helpers import REGION, csrf_of, identify, open_round, section_form
-from tests.test_admin_support import (  # noqa: F401  (fixtures)
-    admin_client,
-    admin_user,
-    app,
-    client,
-    csrf_token,
-)
-from tests.test_reflect_pages import published  # noqa: F401  (fixture)
+from tests.staff_helpers import csrf_token
 
 HOSTILE = "A\x00n\x01n\x0b\x1f\x7f\x85\x9f\ufffe\ud800a"
 

@@ -16,7 +16,7 @@ from survey.aggregation.aggregate import aggregate_by
 from survey.aggregation.compare import compare
 from survey.questionnaire.routing import applicable_ids
 from survey.reports.reflection import build_reflection, question_keys
-from tests.test_pptx_support import charts, invented, open_deck, render_pdf, require_soffice, shape_named
+from tests.pptx_helpers import charts, invented, open_deck, overflowing, render_pdf, require_soffice, shape_named
 
 
 def _reflection(qid: str = "regioner-2025", index: int = 3, **extra: Any) -> tuple[Any, Any]:
@@ -52,8 +52,6 @@ def test_a_municipality_is_compared_with_its_county_and_the_country() -> None:
 
 
 def test_last_year_is_shown_or_flagged_as_not_comparable() -> None:
-    from tests.test_compare import rounds  # noqa: F401  (the fixture's data, built directly)
-
     before_q = invented("regioner-2025").q
     data = invented()
     comparison = compare(before_q, data.results, data.q, data.results)
@@ -95,13 +93,11 @@ def test_the_deck_carries_the_notes(deck: Any) -> None:
 
 
 def test_the_reflection_deck_renders_without_overflow(tmp_path: Path) -> None:
-    from tests.test_render_pptx import _overflowing
-
     require_soffice()
     data = invented()
     reflection, own = _reflection()
     blob = build_reflection_deck(ReflectionDeckInput(reflection, data.results, own, {"allmant": "x " * 400}))
-    assert _overflowing(open_deck(blob), render_pdf(blob, tmp_path)) == []
+    assert overflowing(open_deck(blob), render_pdf(blob, tmp_path)) == []
 
 
 def test_the_excel_file_marks_the_answer_and_keeps_text_as_text() -> None:

@@ -16,19 +16,19 @@ from survey.db import Answer, Round
 from survey.demo.data_2025 import ensure_demo_2025
 from survey.results import current_snapshot, lift_freeze
 from survey.web.extensions import db
-from tests.test_admin_support import admin_client, admin_user, analyst_client, analyst_user, app, client, csrf_token  # noqa: F401
+from tests.staff_helpers import csrf_token
 
 pytestmark = pytest.mark.usefixtures("app")
 
 
 @pytest.fixture
-def demo_round(app: Flask) -> Round:  # noqa: F811
+def demo_round(app: Flask) -> Round:
     round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     db.session.commit()
     return round_
 
 
-def test_staff_only(client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_staff_only(client: FlaskClient, demo_round: Round) -> None:
     for path in ("/admin/resultat/", f"/admin/resultat/{demo_round.id}",
                  f"/admin/resultat/{demo_round.id}/svar.xlsx", f"/admin/resultat/{demo_round.id}/svar.json"):
         response = client.get(path)
@@ -37,19 +37,19 @@ def test_staff_only(client: FlaskClient, demo_round: Round) -> None:  # noqa: F8
     assert current_snapshot(db.session, demo_round).version == 1
 
 
-def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo_round: Round) -> None:
     page = analyst_client.get(f"/admin/resultat/{demo_round.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100&nbsp;%)" in html
-    assert "Ja: 19 (90&nbsp;%)" in html  # q01
+    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100\u00a0%)" in html
+    assert "Ja: 19 (90\u00a0%)" in html  # q01
     assert "<td>16 av 21</td><td>9 av 16</td><td>4 av 9</td>" in html  # q03 chef: the routing table
     assert "<td>10 av 21</td><td>5 av 10</td><td>Fråga ställdes inte</td>" in html
     index = analyst_client.get("/admin/resultat/").get_data(as_text=True)
     assert demo_round.name in index and "Fryst, version 1" in index
 
 
-def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Round) -> None:
     response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="runda-{demo_round.id}-fryst-v1-svar.xlsx"'
@@ -64,7 +64,7 @@ def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Roun
     assert analyst_client.get("/admin/resultat/9999").status_code == 404
 
 
-def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_round: Round) -> None:
     path = f"/admin/resultat/{demo_round.id}"
     lift_freeze(db.session, demo_round, "admin@socialstyrelsen.se", "test")
     db.session.commit()

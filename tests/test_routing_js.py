@@ -6,7 +6,6 @@ Python and ``SurveyRouting.applicable`` in JavaScript, and the results compared:
 (fast, no browser needed) and in chromium (the engine respondents use).
 """
 
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 from __future__ import annotations
 
 import json

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from survey.questionnaire.model import Field, ItemType, Questionnaire
+from survey.questionnaire.model import Field, Item, ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
 
@@ -244,6 +244,24 @@ class ChainRow:
     row: str
     label: str
     cells: tuple[ChainCell | None, ...]
+
+
+def routing_chains(item: Item) -> list[tuple[str, ...]]:
+    """The per-row follow-up chains that start at ``item``, every branch to its end:
+    ``[("q03", "q03a", "q03b")]``. One definition for the results page and the deck, so the
+    two cannot draw different tables. A per-row follow-up is a link of its parent's chain,
+    never the start of one: it has none of its own (``[]``)."""
+    if item.per_row:
+        return []
+    return [(item.id, *tail) for tail in _chain_tails(item)]
+
+
+def _chain_tails(item: Item) -> list[tuple[str, ...]]:
+    tails: list[tuple[str, ...]] = []
+    for follow in item.followups:
+        if follow.per_row:
+            tails += [(follow.id, *rest) for rest in _chain_tails(follow) or [()]]
+    return tails
 
 
 def routing_table(q: Questionnaire, results: RoundResults, chain: Sequence[str],

@@ -16,11 +16,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+if TYPE_CHECKING:
+    from survey.aggregation.aggregate import RoundData
+    from survey.db import Round
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SOURCE_OPTIONS = (
     click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
@@ -36,13 +43,13 @@ def cli_actor() -> str:
         return "cli"
 
 
-def _with_source(command: Any) -> Any:
+def _with_source(command: F) -> F:
     for option in reversed(SOURCE_OPTIONS):
         command = option(command)
     return command
 
 
-def _round(round_id: int) -> Any:
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -52,12 +59,12 @@ def _round(round_id: int) -> Any:
     return round_
 
 
-def _data(round_id: int, live: bool, version: int | None) -> Any:
+def _data(round_id: int, live: bool, version: int | None) -> RoundData:
     from survey.results import SnapshotError, round_data
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
     try:
-        return round_data(db.session, _round(round_id), live=live, version=version)
+        return round_data(db_session(), _round(round_id), live=live, version=version)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
 
@@ -71,7 +78,7 @@ def _write(output: str, payload: bytes) -> None:
     click.echo(f"skrev {output} ({len(payload):,} byte)".replace(",", " "), err=True)
 
 
-def _source_note(data: Any) -> str:
+def _source_note(data: RoundData) -> str:
     info = data.info
     if info.snapshot_version is None:
         return "aktuella svar"
@@ -155,11 +162,11 @@ def export_json(round_id: int, output: str, live: bool, version: int | None) -> 
 def import_command(round_id: int, path: Path, dry_run: bool) -> None:
     """Import answers (JSON or the engine's Excel file); all or nothing."""
     from survey.responses.transfer import ImportRejected, import_answers
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
     try:
-        report = import_answers(db.session, round_, path.read_bytes(), cli_actor(), path.name,
+        report = import_answers(db_session(), round_, path.read_bytes(), cli_actor(), path.name,
                                 dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
@@ -183,10 +190,10 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
 def freeze_command(round_id: int, note: str) -> None:
     """Freeze the round's results into a new versioned snapshot."""
     from survey.results import freeze_round
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
-    snapshot, created = freeze_round(db.session, round_, cli_actor(), note)
+    snapshot, created = freeze_round(db_session(), round_, cli_actor(), note)
     db.session.commit()
     verb = "frös" if created else "oförändrad sedan"
     click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
@@ -200,11 +207,11 @@ def freeze_command(round_id: int, note: str) -> None:
 def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
     from survey.results import SnapshotError, lift_freeze
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
     try:
-        snapshot = lift_freeze(db.session, round_, cli_actor(), reason)
+        snapshot = lift_freeze(db_session(), round_, cli_actor(), reason)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 PARENT = "$parent"
 """Placeholder reference for the shorthand form (``= ja``): the parent's value."""
@@ -20,7 +19,12 @@ PARENT = "$parent"
 COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=", "in")
 ORDERING_OPS = ("<", "<=", ">", ">=")
 
-Value = Union[str, list[str], None]
+Value = str | list[str] | None
+
+
+def is_blank(value: object) -> bool:
+    """No answer: nothing stored, an empty text or no option chosen. The one test for it."""
+    return value is None or value == "" or value == []
 
 
 class ConditionSyntaxError(ValueError):
@@ -57,7 +61,7 @@ class Or:
     operands: tuple[Expr, ...]
 
 
-Expr = Union[Compare, Answered, Not, And, Or]
+Expr = Compare | Answered | Not | And | Or
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -261,9 +265,9 @@ def is_iso_date(text: str) -> bool:
     return _ISO_DATE.fullmatch(text) is not None
 
 
-def _ordered(op: str, left: object, right: object) -> bool:
-    return {"<": left < right, "<=": left <= right,  # type: ignore[operator]
-            ">": left > right, ">=": left >= right}[op]  # type: ignore[operator]
+def _ordered(op: str, sign: int) -> bool:
+    """``left op right`` from the sign of ``left - right``."""
+    return {"<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[op]
 
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
@@ -272,7 +276,7 @@ def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     An ordering holds only between two numbers or two ISO dates (which order as strings);
     anything else is simply not less or greater, on the server and in the browser alike.
     """
-    if value is None or value == "" or value == []:
+    if value is None or is_blank(value):  # «is None» tells the type checker
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
         if op == "!=":
@@ -286,9 +290,9 @@ def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
         return value in targets
     left, right = number(value), number(targets[0])
     if left is not None and right is not None:
-        return _ordered(op, left, right)
+        return _ordered(op, (left > right) - (left < right))
     if is_iso_date(value) and is_iso_date(targets[0]):
-        return _ordered(op, value, targets[0])
+        return _ordered(op, (value > targets[0]) - (value < targets[0]))
     return False
 
 
@@ -298,7 +302,7 @@ def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
         results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
         return all(results) if expr.quantifier == "all" else any(results)
     if isinstance(expr, Answered):
-        return values.get(expr.ref) not in (None, "", [])
+        return not is_blank(values.get(expr.ref))
     if isinstance(expr, Not):
         return not evaluate(expr.operand, values)
     if isinstance(expr, And):
@@ -323,16 +327,29 @@ def from_json(data: Mapping[str, object]) -> Expr:
     """Inverse of ``to_json``, for definitions stored with a round."""
     if "cmp" in data:
         quantifier = data.get("quantifier")
-        refs = tuple(str(r) for r in data["refs"])  # type: ignore[attr-defined]
-        return Compare(refs, str(data["cmp"]), tuple(str(v) for v in data["values"]),  # type: ignore[attr-defined]
+        refs = tuple(str(r) for r in _json_list(data, "refs"))
+        return Compare(refs, str(data["cmp"]), tuple(str(v) for v in _json_list(data, "values")),
                        str(quantifier) if quantifier else None)
     if "answered" in data:
         return Answered(str(data["answered"]))
     if "not" in data:
-        return Not(from_json(data["not"]))  # type: ignore[arg-type]
+        return Not(from_json(_json_object(data["not"])))
     key = "and" if "and" in data else "or"
-    operands = tuple(from_json(op) for op in data[key])  # type: ignore[attr-defined]
+    operands = tuple(from_json(_json_object(op)) for op in _json_list(data, key))
     return And(operands) if key == "and" else Or(operands)
+
+
+def _json_list(data: Mapping[str, object], key: str) -> list[object]:
+    value = data[key]
+    if not isinstance(value, list):
+        raise ValueError(f"stored condition: {key!r} holds {value!r}, not a list")
+    return value
+
+
+def _json_object(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"stored condition: {value!r} is not an object")
+    return value
 
 
 def to_text(expr: Expr, label: Callable[[str, str], str] | None = None) -> str:

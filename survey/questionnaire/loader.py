@@ -146,7 +146,7 @@ class _Builder:
             return ()
         result: list[Choice] = []
         seen: dict[str, int] = {}
-        for entry, where in zip(entries, entries.item_locations):
+        for entry, where in zip(entries, entries.item_locations, strict=True):
             entry = self.mapping(entry, where, item_id, f"each of '{key}'")
             if entry is None:
                 continue
@@ -156,10 +156,11 @@ class _Builder:
             if code is None or label is None:
                 continue
             if code in seen:
-                self.problem(entry.loc("code"), item_id, f"duplicate code '{code}' in '{key}' (first on line {seen[code]})")
+                self.problem(entry.loc("code"), item_id,
+                             f"duplicate code '{code}' in '{key}' (first on line {seen[code]})")
                 continue
             seen[code] = entry.loc("code")[1]
-            specify = self.specify(entry, item_id, f"{owner_answer_id}_{code}_text" if key == "options" else f"{owner_answer_id}_{code}_text")
+            specify = self.specify(entry, item_id, f"{owner_answer_id}_{code}_text")
             result.append(Choice(code, label, specify))
         return tuple(result)
 
@@ -220,10 +221,12 @@ class _Builder:
     def item_id(self, raw: LocatedDict) -> str | None:
         item_id = raw.get("id")
         if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
-            self.problem(raw.loc("id"), None, f"item id {item_id!r} must be lowercase letters, digits and _, starting with a letter")
+            self.problem(raw.loc("id"), None,
+                         f"item id {item_id!r} must be lowercase letters, digits and _, starting with a letter")
             return None
         if item_id in self.item_lines:
-            self.problem(raw.loc("id"), item_id, f"duplicate id '{item_id}' (first defined on line {self.item_lines[item_id]})")
+            self.problem(raw.loc("id"), item_id,
+                         f"duplicate id '{item_id}' (first defined on line {self.item_lines[item_id]})")
             return None
         self.item_lines[item_id] = raw.loc("id")[1]
         return item_id
@@ -231,7 +234,7 @@ class _Builder:
     def item_type(self, raw: LocatedDict, item_id: str) -> ItemType | None:
         value = raw.get("type")
         try:
-            return ItemType(value)
+            return ItemType(str(value))
         except ValueError:
             known = ", ".join(t.value for t in ItemType)
             self.problem(raw.loc("type"), item_id, f"unknown type {value!r} (known types: {known})")
@@ -258,7 +261,8 @@ class _Builder:
             return ()
         parent_rows = self.row_codes(parent)
         if parent is None or not parent_rows:
-            self.problem(raw.loc("per_row"), item_id, "'per_row' needs a parent with rows (a matrix, a yes/no list or a per-row follow-up)")
+            self.problem(raw.loc("per_row"), item_id,
+                         "'per_row' needs a parent with rows (a matrix, a yes/no list or a per-row follow-up)")
             return ()
         value = raw["per_row"]
         codes = [str(code) for code in value] if isinstance(value, list) and value else None
@@ -267,7 +271,8 @@ class _Builder:
             return ()
         for code in codes:
             if code not in parent_rows:
-                self.problem(raw.loc("per_row"), item_id, f"'per_row' names row '{code}', which {parent.id} does not have (rows: {', '.join(parent_rows)})")
+                self.problem(raw.loc("per_row"), item_id, f"'per_row' names row '{code}', which {parent.id} "
+                                                          f"does not have (rows: {', '.join(parent_rows)})")
         return tuple(code for code in codes if code in parent_rows)
 
     @staticmethod
@@ -330,7 +335,7 @@ class _Builder:
         if entries is None:
             return ()
         built = (self.item(entry, where, Role.FOLLOWUP, parent)
-                 for entry, where in zip(entries, entries.item_locations))
+                 for entry, where in zip(entries, entries.item_locations, strict=True))
         return tuple(item for item in built if item is not None)
 
     # -- sections ---------------------------------------------------------------------
@@ -340,20 +345,21 @@ class _Builder:
             return ()
         result: list[Section] = []
         seen: set[str] = set()
-        for entry, where in zip(entries, entries.item_locations):
+        for entry, where in zip(entries, entries.item_locations, strict=True):
             entry = self.mapping(entry, where, None, "a section")
             if entry is None:
                 continue
             section_id = entry.get("id")
             if not isinstance(section_id, str) or not ID_PATTERN.match(section_id):
-                self.problem(entry.loc("id"), None, f"section id {section_id!r} must be lowercase letters, digits and _")
+                self.problem(entry.loc("id"), None,
+                             f"section id {section_id!r} must be lowercase letters, digits and _")
                 continue
             if section_id in seen:
                 self.problem(entry.loc("id"), section_id, f"duplicate section id '{section_id}'")
             seen.add(section_id)
             self.check_keys(entry, SECTION_KEYS, section_id, "a section")
             items = self.sequence(entry.get("items"), entry.loc("items"), section_id, "'items'")
-            pairs = zip(items, items.item_locations) if items else iter(())
+            pairs = zip(items, items.item_locations, strict=True) if items else iter(())
             built = [self.item(item, at, Role.MAIN, None) for item, at in pairs]
             result.append(Section(
                 id=section_id, title=self.text(entry, "title", section_id) or "", line=entry.where[1],
@@ -377,7 +383,8 @@ def _apply_variant(variant: LocatedDict, base: LocatedDict, problems: list[Probl
     for key in variant:
         if key not in VARIANT_KEYS:
             where = variant.loc(key)
-            problems.append(Problem(where[0], where[1], None, f"unknown key '{key}' in a variant (known keys: {', '.join(sorted(VARIANT_KEYS))})"))
+            known = ", ".join(sorted(VARIANT_KEYS))
+            problems.append(Problem(*where, None, f"unknown key '{key}' in a variant (known keys: {known})"))
         elif key not in ("base", "overrides"):
             base[key] = variant[key]
             base.locations[key] = variant.loc(key)
@@ -406,9 +413,11 @@ def _override_item(target: LocatedDict, change: LocatedDict, problems: list[Prob
     for key, value in change.items():
         where = change.loc(key)
         if key not in OVERRIDE_KEYS:
-            problems.append(Problem(where[0], where[1], item_id, f"an override may change only {', '.join(sorted(OVERRIDE_KEYS))}, not '{key}'"))
+            allowed = ", ".join(sorted(OVERRIDE_KEYS))
+            problems.append(Problem(where[0], where[1], item_id, f"an override may change only {allowed}, not '{key}'"))
         elif key in ("rows", "options"):
-            entries = {str(entry.raw.get("code", entry.get("code"))): entry for entry in target.get(key) or [] if isinstance(entry, LocatedDict)}
+            entries = {str(entry.raw.get("code", entry.get("code"))): entry
+                       for entry in target.get(key) or [] if isinstance(entry, LocatedDict)}
             for code, label in (value or {}).items():
                 entry = entries.get(str(code))
                 if entry is None:
@@ -475,7 +484,8 @@ def _top_level(raw: LocatedDict, builder: _Builder) -> dict[str, Any]:
         builder.problem(raw.loc("id"), None, f"questionnaire id {qid!r} must be lowercase letters, digits and -")
     kind = raw.get("respondent_kind")
     if kind is not None and kind not in RESPONDENT_KINDS:
-        builder.problem(raw.loc("respondent_kind"), None, f"respondent_kind must be one of {', '.join(RESPONDENT_KINDS)}, not {kind!r}")
+        builder.problem(raw.loc("respondent_kind"), None,
+                        f"respondent_kind must be one of {', '.join(RESPONDENT_KINDS)}, not {kind!r}")
     year = raw.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         builder.problem(raw.loc("year"), None, "'year' must be a year such as 2025")
@@ -529,6 +539,8 @@ def load_folder(folder: Path) -> dict[str, Questionnaire]:
     for path in questionnaire_files(folder):
         questionnaire = load_questionnaire(path)
         if questionnaire.id in result:
-            raise QuestionnaireError([Problem(_display(path), 1, None, f"questionnaire id '{questionnaire.id}' is also used by {result[questionnaire.id].source_path}")])
+            other = result[questionnaire.id].source_path
+            raise QuestionnaireError([Problem(_display(path), 1, None,
+                                              f"questionnaire id '{questionnaire.id}' is also used by {other}")])
         result[questionnaire.id] = questionnaire
     return result

@@ -175,19 +175,19 @@ class Questionnaire:
 
     @property
     def _items_by_id(self) -> dict[str, Item]:
-        cached = self.__dict__.get("_item_index")
+        cached: dict[str, Item] | None = self.__dict__.get("_item_index")
         if cached is None:
             cached = {item.id: item for item in self.items()}
             object.__setattr__(self, "_item_index", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def _fields_by_id(self) -> dict[str, Field]:
-        cached = self.__dict__.get("_field_index")
+        cached: dict[str, Field] | None = self.__dict__.get("_field_index")
         if cached is None:
             cached = {f.id: f for f in self.fields}
             object.__setattr__(self, "_field_index", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def main_question_count(self) -> int:

@@ -2,6 +2,9 @@
 
 A round answers the definition it was opened with, even after the YAML file changes; the
 content hash is recomputed and must match, so a damaged stored definition is refused.
+Versions stored before the hash left out source positions carry the hash of the stored form
+itself (line numbers included, source path not): that is checked too, and such a version
+keeps its hash, which its responses and files record.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
-from survey.questionnaire.serialize import content_hash
+from survey.questionnaire.serialize import canonical_hash, content_hash
 
 
 def _choice(data: dict[str, Any]) -> Choice:
@@ -56,7 +59,7 @@ def _field(data: dict[str, Any]) -> Field:
         id=data["id"], item_id=data["item"], section_id=data["section"], role=Role(data["role"]),
         type=ItemType(data["type"]), label=data["label"], required=data["required"],
         row=data.get("row"),
-        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"])),
+        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"], strict=True)),
         condition=cond.from_json(data["when"]) if data.get("when") else None,
         gate=data.get("gate"), max_length=data.get("max_length"),
     )
@@ -75,6 +78,11 @@ def from_normalised(data: dict[str, Any], expected_hash: str | None = None) -> Q
         intro=data.get("intro"), source_path=data.get("source_path", ""),
     )
     digest = content_hash(q)
-    if expected_hash is not None and digest != expected_hash:
+    if expected_hash is not None and expected_hash not in (digest, _hash_with_positions(data)):
         raise ValueError(f"stored definition of {q.id} does not match its hash {expected_hash[:12]}…")
-    return replace(q, content_hash=digest)
+    return replace(q, content_hash=expected_hash or digest)
+
+
+def _hash_with_positions(data: dict[str, Any]) -> str:
+    """The content hash as it was computed until positions were left out of it."""
+    return canonical_hash({key: value for key, value in data.items() if key != "source_path"})

@@ -170,7 +170,7 @@ def open_round(session: Session, round_: Round, actor: str, on: date) -> None:
         round_.opens_on = on
         round_.closes_on = max(round_.closes_on, on)
     round_.state = "open"
-    record(session, actor, "round.open", round_, **details)
+    record(session, actor, "round.open", round_, None, **details)
 
 
 def close_round(session: Session, round_: Round, actor: str, on: date) -> None:

@@ -11,9 +11,9 @@ pages, this module's page lists the posted text so that it can be copied.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from survey.web.extensions import db
@@ -38,7 +38,7 @@ def forget_failed_transaction() -> None:
         db.session.close()
 
 
-def show_again(render: Callable[[], Any]) -> Any:
+def show_again(render: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     """``render()`` (the form again, as typed), or the plain page if the database still fails."""
     forget_failed_transaction()
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -21,7 +22,7 @@ from survey.db import Organisation, Round
 from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
 from survey.reports.reflection import question_keys
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.reflect.posted import DATABASE_DOWN, EXPIRED, read_notes
 from survey.web.respond.access import invitation_or_abort
 from survey.web.unavailable import fallback_page, show_again
@@ -36,37 +37,37 @@ def _context(token: str) -> tuple[Round, Organisation] | WerkzeugResponse | str:
     invitation = invitation_or_abort(token)
     round_ = db.get_or_404(Round, invitation.round_id)
     org = db.get_or_404(Organisation, invitation.organisation_id)
-    if not is_published(db.session, round_):
+    if not is_published(db_session(), round_):
         return render_template("reflect/unpublished.html", round=round_, organisation=org)
     return round_, org
 
 
 @bp.get("/<token>/")
-def overview(token: str) -> Any:
+def overview(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
-    loaded = load_reflection(db.session, round_, org)
+    loaded = load_reflection(db_session(), round_, org)
     return render_template("reflect/overview.html", token=token, round=round_, organisation=org,
                            reflection=loaded.reflection, kind_many=loaded.reflection.questionnaire.terms.get(
                                "organisationer", "organisationer"))
 
 
 @bp.route("/<token>/anteckningar", methods=["GET", "POST"])
-def edit_notes(token: str) -> Any:
+def edit_notes(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
-    reflection = load_reflection(db.session, round_, org).reflection
+    reflection = load_reflection(db_session(), round_, org).reflection
     keys = question_keys(reflection.questions)
     if request.method == "GET":
         return _notes_page(token, round_, org, reflection, keys, None, [])
     posted = read_notes(request.form, keys)
     if posted.errors:
         return _notes_page(token, round_, org, reflection, keys, posted.typed, [], posted.errors), 422
-    conflicts = save_notes(db.session, round_, org, posted.texts, posted.seen, actor=f"länk:{org.code}")
+    conflicts = save_notes(db_session(), round_, org, posted.texts, posted.seen, actor=f"länk:{org.code}")
     db.session.commit()
     if not conflicts:
         flash("Era anteckningar är sparade.", "success")
@@ -101,7 +102,7 @@ def _notes_again_or_abort(alert: str, status: int) -> Any:
     if not isinstance(found, tuple):
         return found
     round_, org = found
-    reflection = load_reflection(db.session, round_, org).reflection
+    reflection = load_reflection(db_session(), round_, org).reflection
     keys = question_keys(reflection.questions)
     posted = read_notes(request.form, keys)
     token = (request.view_args or {}).get("token", "")
@@ -111,7 +112,7 @@ def _notes_again_or_abort(alert: str, status: int) -> Any:
 def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, keys: list[str],
                 typed: dict[str, str] | None, conflicts: list[Any], errors: dict[str, str] | None = None,
                 alert: str | None = None) -> str:
-    stored = notes(db.session, round_, org)
+    stored = notes(db_session(), round_, org)
     errors = errors or {}
     fields = []
     for key, question in zip(keys, [*reflection.questions, None], strict=True):
@@ -126,22 +127,22 @@ def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, k
 
 
 @bp.get("/<token>/reflektion.pptx")
-def download_pptx(token: str) -> Any:
+def download_pptx(token: str) -> ResponseReturnValue:
     return _download(token, "pptx")
 
 
 @bp.get("/<token>/reflektion.xlsx")
-def download_xlsx(token: str) -> Any:
+def download_xlsx(token: str) -> ResponseReturnValue:
     return _download(token, "xlsx")
 
 
-def _download(token: str, kind: str) -> Any:
+def _download(token: str, kind: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
     build, mimetype = (reflection_pptx, PPTX) if kind == "pptx" else (reflection_xlsx, XLSX)
-    blob = build(db.session, round_, org)
+    blob = build(db_session(), round_, org)
     name = f"reflektion-{org.code}-{round_.questionnaire_version.year}.{kind}"
     return Response(blob, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from survey.reflection import NOTE_LIMIT
-from survey.text import clean_text, parse_int
+from survey.responses.answers import InvalidVersion, parse_version
+from survey.text import clean_text
 
 EXPIRED = ("Sidan hade varit öppen så länge att anteckningarna inte kunde sparas. Allt ni skrev "
            "finns kvar: kontrollera texten och klicka på Spara anteckningarna igen.")
@@ -33,11 +34,11 @@ def read_notes(form: Mapping[str, str], keys: list[str]) -> PostedNotes:
     for key in keys:
         raw = form.get(f"note-{key}", "")
         posted.typed[key] = raw
-        version = parse_int(form.get(f"version-{key}") or "0")
-        if version is None:
+        try:
+            posted.seen[key] = parse_version(form.get(f"version-{key}") or "0")
+        except InvalidVersion:
             posted.errors[key] = BAD_VERSION
             continue
-        posted.seen[key] = version
         text = clean_text(raw).strip()
         if len(text) > NOTE_LIMIT:
             posted.errors[key] = (f"Anteckningen är {_count(len(text))} tecken lång; högst {_count(NOTE_LIMIT)} "

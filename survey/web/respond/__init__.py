@@ -6,9 +6,8 @@ Modules by concept: ``access`` (the link and the deadline), ``identity`` (who an
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -27,7 +26,7 @@ DATABASE_DOWN_SUBMIT = ("Svaren skickades inte in, eftersom databasen inte svara
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> Any:
+def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     """An expired or missing CSRF token (or session): show the post again, lose nothing."""
     return post_again(400, EXPIRED, "Sidan hade varit öppen länge. Kontrollera uppgifterna och fortsätt igen.",
                       "Sidan hade varit öppen länge. Klicka på Skicka in igen.",
@@ -36,14 +35,14 @@ def csrf_failed(error: CSRFError) -> Any:
 
 @bp.errorhandler(OperationalError)
 @bp.errorhandler(InterfaceError)
-def database_failed(error: Exception) -> Any:
+def database_failed(error: Exception) -> ResponseReturnValue:
     """The connection dropped during the request: nothing was saved; the form again, as typed."""
     return show_again(lambda: post_again(503, DATABASE_DOWN, DATABASE_DOWN_IDENTITY, DATABASE_DOWN_SUBMIT,
                                          {"error": "unavailable", "message": DATABASE_DOWN}))
 
 
 def post_again(status: int, section_alert: str, identity_alert: str, submit_alert: str,
-               json_body: dict[str, str]) -> Any:
+               json_body: dict[str, str]) -> ResponseReturnValue:
     """The posted page again with everything as it was typed, and ``status``."""
     try:
         return _post_again(status, section_alert, identity_alert, submit_alert, json_body)
@@ -52,7 +51,7 @@ def post_again(status: int, section_alert: str, identity_alert: str, submit_aler
 
 
 def _post_again(status: int, section_alert: str, identity_alert: str, submit_alert: str,
-                json_body: dict[str, str]) -> Any:
+                json_body: dict[str, str]) -> ResponseReturnValue:
     from survey.web.respond.visit import load_visit
 
     endpoint = request.endpoint or ""
@@ -76,4 +75,4 @@ def _post_again(status: int, section_alert: str, identity_alert: str, submit_ale
     return render_template("respond/invalid.html", expired=True), status
 
 
-from survey.web.respond import identity, overview, section, submit  # noqa: E402, F401, I001
+from survey.web.respond import identity, overview, section, submit  # noqa: E402, F401

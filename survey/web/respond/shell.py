@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
+from typing import Any, cast
 
 from flask import current_app, get_flashed_messages, render_template
 from markupsafe import Markup, escape
@@ -29,7 +30,7 @@ def _compile(render: Callable[..., str], context: dict[str, object]) -> list[str
     marked = {
         **context,
         # Only what is the same for every visitor of the section (and markers for the rest).
-        "visit": SimpleNamespace(q=context["visit"].q),
+        "visit": SimpleNamespace(q=cast(Any, context["visit"]).q),
         "inv": SimpleNamespace(token=MARKS["token"], organisation_name=MARKS["org"]),
         "person": SimpleNamespace(name=MARKS["person"]),
         "csrf_token": lambda: MARKS["csrf"],
@@ -44,7 +45,7 @@ def _compile(render: Callable[..., str], context: dict[str, object]) -> list[str
 
 def messages_html(notice: str | None, alert: str | None) -> str:
     """The notices of this request: flashed messages first (as base.html shows them), then ours."""
-    flashed = get_flashed_messages(with_categories=True)
+    flashed = cast(list[tuple[str, str]], get_flashed_messages(with_categories=True))
     html = "".join(
         f'<div class="notice notice-{escape(category)}" role="{"alert" if category == "error" else "status"}">'
         f"{escape(message)}</div>" for category, message in flashed)
