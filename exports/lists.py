@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from exports.xlsx_common import safe_text
 from survey.reports.lists import MERGE_COLUMNS
 
 
@@ -30,7 +31,7 @@ def merge_xlsx(rows: list[list[str]]) -> bytes:
     sheet = book.create_sheet("Utskick")
 
     def text(value: str) -> Cell:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=safe_text(value))
         cell.data_type = "s"
         return cell
 

@@ -143,6 +143,7 @@ def shorten(text: str, limit: int) -> str:
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # no escape exists: left out
 _BULLET_INDENT = str(-Cm(0.45))
 _AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
 
@@ -223,7 +224,7 @@ def _run(paragraph: etree._Element, text: str, attrs: dict[str, str], colour: MS
     run_props = _add(run, f"{_A}rPr", attrs)
     if colour is not None:
         _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
-    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", text))
     return run_props
 
 

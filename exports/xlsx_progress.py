@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+from exports.xlsx_common import safe_text
 from survey.formatting import local_date, local_time
 from survey.reports.progress import OrgProgress
 
@@ -27,7 +28,7 @@ def status_workbook(rows: Sequence[OrgProgress], title: str) -> bytes:
     bold = Font(bold=True)
 
     def text(value: str, font: Font | None = None) -> Cell:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=safe_text(value))
         cell.data_type = "s"  # keeps "=…" as text: openpyxl would otherwise write a formula
         if font is not None:
             cell.font = font

@@ -38,6 +38,7 @@ from survey.reports.reflection import Reflection, build_reflection
 from survey.results import round_data
 from survey.rounds.lifecycle import questionnaire_of
 from survey.rounds.links import looks_like_token, token_hash
+from survey.text import clean_text
 
 NOTE_LIMIT = 10_000
 
@@ -166,7 +167,9 @@ def save_notes(session: Session, round_: Round, org: Organisation, texts: Mappin
     existing = notes(session, round_, org)
     conflicts = []
     for key, text in texts.items():
-        text = text.replace("\r\n", "\n").strip()[:NOTE_LIMIT]
+        text = clean_text(text).strip()
+        if len(text) > NOTE_LIMIT:
+            raise ReflectionError(f"Anteckningen är {len(text)} tecken lång; högst {NOTE_LIMIT} tecken får plats.")
         row = existing.get(key)
         if row is None:
             if text:

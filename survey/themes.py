@@ -23,6 +23,7 @@ from survey.questionnaire.model import ItemType, Questionnaire, Role
 from survey.reports.deck import Conduct, DeckInput, FreeText, ThemeSummary
 from survey.reports.headlines import Kind
 from survey.results import round_data
+from survey.text import clean_line
 
 DEFAULT_THEMES = ("Ledning och styrning", "Samverkan", "Patienten som medskapare", "Uppföljning",
                   "Adekvat kunskap och kompetens", "Metoder och arbetssätt")
@@ -63,7 +64,7 @@ def seed_default_themes(session: Session, round_: Round) -> list[Theme]:
 
 
 def add_theme(session: Session, round_: Round, name: str) -> Theme:
-    name = " ".join(name.split())
+    name = clean_line(name)
     if not name or len(name) > NAME_LIMIT:
         raise ThemeError(f"Ett tema behöver ett namn på högst {NAME_LIMIT} tecken.")
     existing = themes(session, round_)
@@ -76,7 +77,7 @@ def add_theme(session: Session, round_: Round, name: str) -> Theme:
 
 
 def rename_theme(session: Session, theme: Theme, name: str) -> None:
-    name = " ".join(name.split())
+    name = clean_line(name)
     if not name or len(name) > NAME_LIMIT:
         raise ThemeError(f"Ett tema behöver ett namn på högst {NAME_LIMIT} tecken.")
     clash = session.scalar(select(Theme).where(Theme.round_id == theme.round_id, Theme.name == name,
@@ -145,7 +146,7 @@ def choose_quote(session: Session, round_: Round, response_id: int, answer_id: s
                  theme_id: int | None, actor: str) -> None:
     """Put the answer (or the excerpt ``text`` staff cut from it) on the slides; empty: remove."""
     found = session.scalar(select(Quote).where(Quote.response_id == response_id, Quote.answer_id == answer_id))
-    text = " ".join(text.split())
+    text = clean_line(text)
     if not text:
         if found is not None:
             session.delete(found)

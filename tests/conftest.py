@@ -115,3 +115,21 @@ def analyst_client(app: Flask, analyst_user: StaffUser) -> FlaskClient:
 @pytest.fixture
 def kommun_round(app: Flask) -> Round:
     return new_round()
+
+
+@pytest.fixture
+def published(app: Flask) -> tuple[Round, str]:
+    """The demo's 2025 round, published with themes, and the 2024 round to compare with; the
+    reflection link of the demo region."""
+    from survey.demo.data_2024 import DEMO_REGION, ensure_demo_reflection
+    from survey.demo.data_2025 import ensure_demo_2025
+    from survey.rounds.lifecycle import active_link
+    from survey.rounds.links import derive_token
+
+    round_ = ensure_demo_2025(db.session, app.config["SECRET_KEY"])
+    ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
+    db.session.commit()
+    member = next(m for m in round_.members if m.organisation.code == DEMO_REGION)
+    link = active_link(member)
+    assert link is not None
+    return round_, derive_token(app.config["SECRET_KEY"], link.nonce)

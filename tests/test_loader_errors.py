@@ -208,3 +208,47 @@ def test_variant_rewords_and_keeps_ids(tmp_path: Path) -> None:
     assert q.field("q02_leg").label == "Legitimerad personal i kommunen"
     assert q.field("q02a_leg").label == "Legitimerad personal i kommunen"
     assert [f.id for f in q.fields] == ["q01", "q01a", "q02_leg", "q02_chef", "q02a_leg", "q03"]
+
+
+ORDERED_ON = """\
+      - id: q04
+        type: {kind}
+        text: Fyra
+        required: false
+      - id: q05
+        type: yesno
+        text: Fem
+        when: q04 {condition}
+"""
+
+
+@pytest.mark.parametrize(("kind", "condition", "expected"), [
+    ("text", "> 3", "'>' needs a number or date, but q04 is a text item"),
+    ("text", "<= NaN", "'<=' needs a number or date, but q04 is a text item"),
+    ("number", "> NaN", "condition compares the number q04 with a value that is not a number"),
+    ("number", "< 1_0", "condition compares the number q04 with a value that is not a number"),
+    ("number", ">= Infinity", "condition compares the number q04 with a value that is not a number"),
+    ("date", "< 2025-1-1", "condition compares the date q04 with a value that is not a date (YYYY-MM-DD)"),
+])
+def test_ordering_only_on_numbers_and_dates(tmp_path: Path, kind: str, condition: str, expected: str) -> None:
+    """Issue 10, item 9: what the rule language cannot evaluate is refused on load, by file and line."""
+    text = VALID + ORDERED_ON.format(kind=kind, condition=condition)
+    path = write(tmp_path, text)
+    with pytest.raises(QuestionnaireError) as caught:
+        load_questionnaire(path)
+    assert f"{path}:43: q05: {expected}" in str(caught.value)
+
+
+@pytest.mark.parametrize(("kind", "condition"), [
+    ("number", "> \"12,5\""), ("number", "<= -3"), ("date", ">= 2025-01-01"), ("text", "= NaN"), ("text", "!= x")])
+def test_orderings_on_numbers_and_dates_and_equality_on_text_load(tmp_path: Path, kind: str, condition: str) -> None:
+    load_questionnaire(write(tmp_path, VALID + ORDERED_ON.format(kind=kind, condition=condition), "ok.yaml"))
+
+
+def test_a_stored_text_ordering_evaluates_without_crashing() -> None:
+    """A round stored before the check keeps its definition: «NaN» or «1_0» as the answer is not a number."""
+    from survey.questionnaire import conditions as cond
+
+    for answer in ("NaN", "1_0", "sNaN", "\u0661", "Infinity"):
+        for op in cond.ORDERING_OPS:
+            assert cond.evaluate(cond.Compare(("q04",), op, ("3",)), {"q04": answer}) is False

@@ -5,33 +5,16 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
-from flask import Flask, current_app
+from flask import Flask
 from flask.testing import FlaskClient
 from pptx import Presentation
 
 from survey.db import Quote, Round, Theme
-from survey.demo.data_2024 import DEMO_REGION, ensure_demo_reflection
-from survey.demo.data_2025 import ensure_demo_2025
 from survey.reflection import is_published, unpublish
-from survey.rounds.lifecycle import active_link
-from survey.rounds.links import derive_token
 from survey.web.extensions import db
 from tests.staff_helpers import post
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def published(app: Flask) -> tuple[Round, str]:
-    """The demo's 2025 round, published with themes, and the 2024 round to compare with."""
-    round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
-    ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
-    db.session.commit()
-    member = next(m for m in round_.members if m.organisation.code == DEMO_REGION)
-    link = active_link(member)
-    assert link is not None
-    return round_, derive_token(app.config["SECRET_KEY"], link.nonce)
 
 
 def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, published: tuple[Round, str]) -> None:

@@ -19,3 +19,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection: Any, _name: str) -> None:
+    """pysqlite begins a transaction only before INSERT, UPDATE or DELETE. A SAVEPOINT issued
+    before that opens a transaction of its own, and its RELEASE then commits: a save that
+    failed half-way would leave its first rows behind. Begin the transaction first, so a
+    savepoint is nested in the request's one transaction, as on PostgreSQL."""
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        raw.execute("BEGIN")

@@ -20,6 +20,7 @@ from survey.reports.progress import deadline_of
 from survey.rounds.lifecycle import round_links
 from survey.staff.accounts import EMAIL
 from survey.staff.audit import record
+from survey.text import clean_line
 
 
 # -- contacts ---------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ def save_contact(session: Session, organisation: Organisation, registrar_email: 
     """Store an organisation's contacts; False (and nothing recorded) when nothing changed."""
     contact = session.scalar(select(OrganisationContact)
                              .where(OrganisationContact.organisation_id == organisation.id))
-    new = (registrar_email.strip().lower(), respondent_name.strip(), respondent_email.strip().lower())
+    new = (clean_line(registrar_email).lower(), clean_line(respondent_name), clean_line(respondent_email).lower())
     if contact is None:
         contact = OrganisationContact(organisation=organisation)
         session.add(contact)
@@ -85,7 +86,7 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
 
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        rows = [["" if cell is None else str(cell).strip() for cell in row]
+        rows = [["" if cell is None else clean_line(str(cell)) for cell in row]
                 for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
@@ -95,7 +96,7 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         text = data.decode("cp1252")
     sample = text[:4096]
     delimiter = max(";,\t", key=sample.count) if sample else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [[clean_line(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def parse_contacts(rows: list[list[str]], known_codes: set[str]) -> tuple[list[ContactRow], list[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 PARENT = "$parent"
 """Placeholder reference for the shorthand form (``= ja``): the parent's value."""
@@ -245,15 +245,37 @@ def rewrite(expr: Expr, resolve: Callable[[str, str | None], tuple[str, ...]]) -
     return And(operands) if isinstance(expr, And) else Or(operands)
 
 
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NUMBER_SPACES = re.compile("[ \u00a0\u202f]")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def number(text: str) -> Decimal | None:
+    """The one number grammar of conditions, the same in static/js/routing.js.
+
+    ASCII digits, an optional minus sign (also «−»), one decimal comma or point, spaces
+    between digit groups. Not ``NaN``, ``Infinity``, ``1e5``, ``1_0`` or other scripts'
+    digits, which ``Decimal`` would take and the browser would not.
+    """
+    cleaned = _NUMBER_SPACES.sub("", text).replace(",", ".").replace("\u2212", "-")
+    return Decimal(cleaned) if _NUMBER.fullmatch(cleaned) else None
+
+
+def is_iso_date(text: str) -> bool:
+    return _ISO_DATE.fullmatch(text) is not None
+
+
+def _ordered(op: str, sign: int) -> bool:
+    """``left op right`` from the sign of ``left - right``."""
+    return {"<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[op]
 
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
-    """One answer against the condition's values. A missing answer is never equal or unequal."""
+    """One answer against the condition's values. A missing answer is never equal or unequal.
+
+    An ordering holds only between two numbers or two ISO dates (which order as strings);
+    anything else is simply not less or greater, on the server and in the browser alike.
+    """
     if value is None or is_blank(value):  # «is None» tells the type checker
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
@@ -266,12 +288,12 @@ def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
         return value != targets[0]
     if op == "in":
         return value in targets
-    left, right = _number(value), _number(targets[0])
-    if left is None or right is None:
-        left_s, right_s = value, targets[0]  # ISO dates order as strings
-        return {"<": left_s < right_s, "<=": left_s <= right_s,
-                ">": left_s > right_s, ">=": left_s >= right_s}[op]
-    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+    left, right = number(value), number(targets[0])
+    if left is not None and right is not None:
+        return _ordered(op, (left > right) - (left < right))
+    if is_iso_date(value) and is_iso_date(targets[0]):
+        return _ordered(op, (value > targets[0]) - (value < targets[0]))
+    return False
 
 
 def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:

@@ -217,8 +217,16 @@ class _Compiler:
             if expr.op in cond.ORDERING_OPS:
                 self.report(item, f"'{expr.op}' needs a number or date, but {ref} is a choice")
                 return False
-        elif target.type is ItemType.NUMBER and expr.op != "in" and any(cond._number(v) is None for v in expr.values):
-            self.report(item, f"condition compares the number {ref} with a value that is not a number")
+        elif target.type is ItemType.NUMBER and expr.op != "in":
+            if any(cond.number(v) is None for v in expr.values):
+                self.report(item, f"condition compares the number {ref} with a value that is not a number")
+                return False
+        elif target.type is ItemType.DATE and expr.op in cond.ORDERING_OPS:
+            if not all(cond.is_iso_date(v) for v in expr.values):
+                self.report(item, f"condition compares the date {ref} with a value that is not a date (YYYY-MM-DD)")
+                return False
+        elif expr.op in cond.ORDERING_OPS:
+            self.report(item, f"'{expr.op}' needs a number or date, but {ref} is a {target.type.value} item")
             return False
         return True
 

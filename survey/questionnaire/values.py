@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from survey.formatting import format_swedish_number
 from survey.questionnaire.conditions import is_blank as is_blank  # the one definition, where Value is
 from survey.questionnaire.model import Field, ItemType, Questionnaire
+from survey.text import clean_text
 
 Value = str | list[str] | None
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InvalidValue(ValueError):
@@ -31,7 +31,7 @@ class InvalidValue(ValueError):
 def parse_swedish_number(text: str) -> Decimal:
     """``12,5``, ``1 234``, ``1 234,50``, ``-3`` → Decimal; raises ``InvalidOperation``."""
     cleaned = _SPACES.sub("", text).replace("\u2212", "-")
-    if cleaned.count(",") + cleaned.count(".") > 1 or not re.fullmatch(r"-?\d+([.,]\d+)?", cleaned):
+    if cleaned.count(",") + cleaned.count(".") > 1 or not re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", cleaned):
         raise InvalidOperation(text)
     return Decimal(cleaned.replace(",", "."))
 
@@ -46,7 +46,7 @@ def clean_value(q: Questionnaire, f: Field, raw: object) -> Value:
         return None
     if not isinstance(raw, str):
         raise InvalidValue(f.id, "Svaret måste vara text.")
-    text = raw.replace("\r\n", "\n")
+    text = clean_text(raw)
     if is_blank(text.strip()):
         return None
     if f.codes:
@@ -90,8 +90,10 @@ def _clean_number(q: Questionnaire, f: Field, text: str) -> str:
 
 
 def _clean_date(f: Field, text: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return _bad_date(f)
     try:
-        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad_date(f)
+        return date.fromisoformat(text).isoformat()
     except ValueError:
         return _bad_date(f)
 
@@ -101,7 +103,7 @@ def _bad_date(f: Field) -> str:
 
 
 def _clean_text(f: Field, text: str) -> str:
-    text = _CONTROL.sub("", text).strip()
+    text = text.strip()
     limit = f.max_length or 4000
     if len(text) > limit:
         raise InvalidValue(f.id, f"Texten är {len(text)} tecken lång; högst {limit} tecken får plats.")

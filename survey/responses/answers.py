@@ -64,7 +64,8 @@ def parse_version(raw: str) -> int:
     refuses (or reads as another number), so a tampered page would end in a server error.
     """
     text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_VERSION:
+    # At most 10 digits: int() refuses strings of more than 4,300 digits with a ValueError.
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_VERSION:
         raise InvalidVersion("Sidan skickade en ogiltig version av svaret. Ladda om sidan.")
     return int(text)
 

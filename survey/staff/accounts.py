@@ -18,6 +18,7 @@ from survey.errors import Refused
 from survey.staff.audit import record
 from survey.staff.passwords import hash_password, verify_password
 from survey.staff.sessions import end_user_sessions
+from survey.text import clean_line
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE_LABELS = {"admin": "Administratör", "analyst": "Analytiker"}
@@ -33,9 +34,11 @@ def find_staff(session: Session, email: str) -> StaffUser | None:
 
 
 def create_staff_user(session: Session, email: str, password: str, role: str, name: str = "") -> StaffUser:
-    email = email.strip().lower()
-    if not EMAIL.match(email):
-        raise StaffError(f"'{email}' is not an e-mail address")
+    email, name = clean_line(email).lower(), clean_line(name)
+    if not EMAIL.match(email) or len(email) > 254:
+        raise StaffError(f"'{email[:60]}' is not an e-mail address")
+    if len(name) > 200:
+        raise StaffError("the name is longer than 200 characters")
     if role not in ("admin", "analyst"):
         raise StaffError(f"unknown role '{role}'")
     if find_staff(session, email) is not None:

@@ -18,6 +18,7 @@ from survey.db import (
     utcnow,
 )
 from survey.db.base import matched_rows
+from survey.text import clean_line
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def start_session(session: Session, user: StaffUser, ip: str = "", user_agent: s
     token = secrets.token_urlsafe(32)
     now = now or utcnow()
     row = StaffSession(token_hash=_hash(token), user=user, created_at=now, last_seen_at=now,
-                       ip=ip[:45], user_agent=user_agent[:300])
+                       ip=clean_line(ip)[:45], user_agent=clean_line(user_agent)[:300])
     session.add(row)
     session.flush()
     return token, row

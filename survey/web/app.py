@@ -65,10 +65,11 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey.web import admin, auth, health, reflect, respond, security
+    from survey.web import admin, auth, health, reflect, respond, security, unavailable
     from survey.web import themes as themes_views
 
     security.init_app(app)
+    unavailable.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(respond.bp)

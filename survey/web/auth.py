@@ -13,6 +13,7 @@ authorization matrix test knows what to expect of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -28,6 +29,8 @@ from survey.staff.sessions import Timeouts, check_session, end_session, expiry, 
 from survey.web.extensions import db, db_session
 
 login_manager = LoginManager()
+# A control character or a blank in a place to go on to: never a header we write.
+UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 F = TypeVar("F", bound=Callable[..., Any])
 # Touch last_seen_at at most this often: one write a minute, not one per request.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -134,7 +137,7 @@ login_manager.unauthorized_handler(_unauthorized)
 
 def safe_next(target: str | None) -> str:
     """Only a path inside the staff pages: never an absolute or scheme-relative URL."""
-    if not target:
+    if not target or UNSAFE_IN_URL.search(target):  # «\r/admin/…»: urlsplit would strip it
         return url_for("admin.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/admin/") or target.startswith("//"):

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -33,7 +32,7 @@ from survey.results import (
     round_data,
     snapshots,
 )
-from survey.web.admin.forms import filled
+from survey.web.admin.forms import Form, filled
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
@@ -42,15 +41,15 @@ bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class FreezeForm(FlaskForm):
+class FreezeForm(Form):
     note = StringField("Anteckning (till exempel publiceringen)", validators=[Length(max=500)])
 
 
-class LiftForm(FlaskForm):
+class LiftForm(Form):
     reason = TextAreaField("Skäl", validators=[DataRequired("Ange ett skäl."), Length(max=1000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Fil (JSON eller enkätverktygets Excelfil)", validators=[FileRequired("Välj en fil.")])
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from exports.pptx_deck import build_national_deck
 from survey.db import Round, Theme
 from survey.reflection import ReflectionError, is_published, publication, publish, unpublish
+from survey.text import parse_int
 from survey.themes import (
     ThemeError,
     add_theme,
@@ -92,9 +93,10 @@ def create(round_id: int) -> ResponseReturnValue:
 
 
 def _int(value: str | None) -> int:
-    if value is None or not value.isdigit():
+    number = parse_int(value)
+    if number is None:
         abort(400)
-    return int(value)
+    return number
 
 
 def _theme(round_: Round, theme_id: int) -> Theme:
@@ -132,13 +134,13 @@ def tag(round_id: int) -> ResponseReturnValue:
                  if e.response_id == response_id and e.answer_id == answer_id), None)
     if mine is None:
         abort(404)
-    chosen = {int(value) for value in request.form.getlist("theme") if value.isdigit()}
+    chosen = {number for number in map(parse_int, request.form.getlist("theme")) if number is not None}
     quote_theme = request.form.get("quote_theme", "")
     try:
         set_themes(db_session(), round_, response_id, answer_id, chosen, _actor())
         quote = request.form.get("quote", "") if request.form.get("use_quote") else ""
         choose_quote(db_session(), round_, response_id, answer_id, quote,
-                     int(quote_theme) if quote_theme.isdigit() else None, _actor())
+                     parse_int(quote_theme), _actor())
     except ThemeError as error:
         flash(str(error), "error")
         return _back(round_)

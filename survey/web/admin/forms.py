@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from survey.staff.accounts import EMAIL
 from survey.staff.passwords import MIN_LENGTH
+from survey.text import clean_line, clean_text
 
 ROLE_CHOICES = [("analyst", "Analytiker – rundor, framsteg och resultat"),
                 ("admin", "Administratör – allt, även användare")]
@@ -47,6 +48,30 @@ def choices(pairs: list[tuple[str, str]]) -> list[Any]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def _clean_multiline(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_single(value: Any) -> Any:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every staff form: each text field is cleaned (``survey.text``) before it is validated.
+
+    Passwords are left exactly as typed; a text area keeps its lines, any other text field
+    becomes one trimmed line.
+    """
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                clean = _clean_multiline if issubclass(kind, TextAreaField) else _clean_single
+                options = {**options, "filters": [clean, *unbound_field.kwargs.get("filters", ())]}
+            return unbound_field.bind(form=form, **options)
+
+
 def valid_email(_form: FlaskForm, field: Field) -> None:
     """A plausible address (one @, a dot in the domain, no spaces); delivery proves the rest."""
     if field.data and not EMAIL.match(field.data.strip()):
@@ -61,7 +86,7 @@ def reason_field(label: str = "Skäl") -> TextAreaField:
     return TextAreaField(label, validators=[DataRequired("Ange ett skäl."), Length(max=1000)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-postadress", validators=[DataRequired("Ange din e-postadress.")],
                        render_kw={"autocomplete": "username", "spellcheck": "false"})
     password = PasswordField("Lösenord", validators=[DataRequired("Ange ditt lösenord.")],
@@ -69,7 +94,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField("Nuvarande lösenord", validators=[DataRequired(REQUIRED)],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField("Nytt lösenord", validators=[
@@ -82,7 +107,7 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError("Lösenorden är inte likadana.")
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     questionnaire = SelectField("Enkät", validators=[DataRequired("Välj en enkät.")])
     name = StringField("Namn på rundan", validators=[Optional(), Length(max=200)])
     selection = RadioField("Organisationer", choices=choices([
@@ -102,7 +127,7 @@ class RoundForm(FlaskForm):
             raise ValidationError("Ange minst en organisationskod.")
 
 
-class RoundEditForm(FlaskForm):
+class RoundEditForm(Form):
     name = StringField("Namn på rundan", validators=[DataRequired(REQUIRED), Length(max=200)])
     opens = date_field("Öppnar")
     closes = date_field("Sista svarsdag")
@@ -112,21 +137,21 @@ class RoundEditForm(FlaskForm):
             raise ValidationError("Sista svarsdagen kan inte vara före öppningsdagen.")
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     until = date_field("Ny sista svarsdag")
     reason = reason_field("Skäl till förlängningen")
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = reason_field("Skäl till att svaret öppnas igen")
 
 
-class SubmitOnBehalfForm(FlaskForm):
+class SubmitOnBehalfForm(Form):
     confirm = BooleanField("Organisationen har bekräftat att svaret är klart att skicka in",
                            validators=[DataRequired("Bekräfta att svaret ska skickas in.")])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     registrar_email = EmailField("Registratorns e-postadress", validators=[
         Optional(), valid_email, Length(max=254)])
     respondent_name = StringField("Kontaktpersonens namn", validators=[Optional(), Length(max=200)])
@@ -134,30 +159,30 @@ class ContactForm(FlaskForm):
         Optional(), valid_email, Length(max=254)])
 
 
-class ContactImportForm(FlaskForm):
+class ContactImportForm(Form):
     file = FileField("Fil (CSV eller Excel)", validators=[
         FileRequired("Välj en fil."),
         FileAllowed(["csv", "txt", "xlsx"], "Filen måste vara .csv eller .xlsx.")])
 
 
-class QuestionnaireUploadForm(FlaskForm):
+class QuestionnaireUploadForm(Form):
     file = FileField("Fil (YAML eller XLSForm)", validators=[
         FileRequired("Välj en fil."),
         FileAllowed(["yaml", "yml", "xlsx"], "Filen måste vara .yaml, .yml eller .xlsx.")])
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     subject = StringField("Ämnesrad", validators=[DataRequired(REQUIRED), Length(max=300)])
     body = TextAreaField("Text", validators=[DataRequired(REQUIRED), Length(max=20000)],
                          render_kw={"rows": 18})
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     kind = HiddenField(validators=[DataRequired()])
     resend = BooleanField("Skicka även till organisationer som redan har fått inbjudan")
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("E-postadress", validators=[DataRequired(REQUIRED), valid_email])
     name = StringField("Namn", validators=[DataRequired(REQUIRED), Length(max=200)])
     role = RadioField("Roll", choices=choices(ROLE_CHOICES), default="analyst")
@@ -166,13 +191,13 @@ class UserForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     name = StringField("Namn", validators=[DataRequired(REQUIRED), Length(max=200)])
     role = RadioField("Roll", choices=choices(ROLE_CHOICES))
     active = BooleanField("Kontot är aktivt")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField("Nytt lösenord", validators=[
         DataRequired(REQUIRED), Length(min=MIN_LENGTH, message=f"Minst {MIN_LENGTH} tecken.")],
         render_kw={"autocomplete": "new-password"})

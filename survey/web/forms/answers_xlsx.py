@@ -14,6 +14,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from exports.xlsx_common import safe_text
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value
@@ -24,7 +25,7 @@ WIDTHS = (28, 9, 60, 40, 40, 16)
 
 
 def _text(sheet: Worksheet, value: str, bold: bool = False) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=safe_text(value))
     cell.data_type = "s"  # never a formula, whatever the first character
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if bold:

@@ -13,6 +13,9 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
@@ -21,10 +24,11 @@ from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, 
 from survey.reports.differences import differences, lead
 from survey.reports.headlines import Kind
 from survey.reports.reflection import question_keys
-from survey.responses.answers import InvalidVersion, parse_version
 from survey.web.extensions import db, db_session
 from survey.web.reflect.charts import bar_chart_svg
+from survey.web.reflect.posted import DATABASE_DOWN, EXPIRED, read_notes
 from survey.web.respond.access import invitation_or_abort
+from survey.web.unavailable import fallback_page, show_again
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
 
@@ -64,34 +68,68 @@ def edit_notes(token: str) -> ResponseReturnValue:
     round_, org = found
     reflection = load_reflection(db_session(), round_, org).reflection
     keys = question_keys(reflection.questions)
-    if request.method == "POST":
-        texts = {key: request.form.get(f"note-{key}", "") for key in keys}
-        try:
-            seen = {key: parse_version(request.form.get(f"version-{key}") or "0") for key in keys}
-        except InvalidVersion as error:
-            flash(f"{error} Inget sparades.", "error")
-            return _notes_page(token, round_, org, reflection, keys, texts, []), 422
-        conflicts = save_notes(db_session(), round_, org, texts, seen, actor=f"länk:{org.code}")
-        db.session.commit()
-        if not conflicts:
-            flash("Era anteckningar är sparade.", "success")
-            return redirect(url_for("reflect.edit_notes", token=token))
-        return _notes_page(token, round_, org, reflection, keys, texts, conflicts), 409
-    return _notes_page(token, round_, org, reflection, keys, None, [])
+    if request.method == "GET":
+        return _notes_page(token, round_, org, reflection, keys, None, [])
+    posted = read_notes(request.form, keys)
+    if posted.errors:
+        return _notes_page(token, round_, org, reflection, keys, posted.typed, [], posted.errors), 422
+    conflicts = save_notes(db_session(), round_, org, posted.texts, posted.seen, actor=f"länk:{org.code}")
+    db.session.commit()
+    if not conflicts:
+        flash("Era anteckningar är sparade.", "success")
+        return redirect(url_for("reflect.edit_notes", token=token))
+    return _notes_page(token, round_, org, reflection, keys, posted.typed, conflicts), 409
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(_error: CSRFError) -> Any:
+    """An expired CSRF token or a lost session cookie: the notes again as typed, nothing saved."""
+    return _notes_again(EXPIRED, 400)
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(InterfaceError)
+def database_failed(_error: Exception) -> Any:
+    """The connection dropped: nothing was saved; the notes again as typed."""
+    return show_again(lambda: _notes_again(DATABASE_DOWN, 503))
+
+
+def _notes_again(alert: str, status: int) -> Any:
+    try:
+        return _notes_again_or_abort(alert, status)
+    except HTTPException as refused:  # a wrong link: its own page, not a 500
+        return refused
+
+
+def _notes_again_or_abort(alert: str, status: int) -> Any:
+    if request.endpoint != "reflect.edit_notes" or request.method != "POST":
+        return fallback_page() if status == 503 else (render_template("respond/invalid.html", expired=True), status)
+    found = _context((request.view_args or {}).get("token", ""))
+    if not isinstance(found, tuple):
+        return found
+    round_, org = found
+    reflection = load_reflection(db_session(), round_, org).reflection
+    keys = question_keys(reflection.questions)
+    posted = read_notes(request.form, keys)
+    token = (request.view_args or {}).get("token", "")
+    return _notes_page(token, round_, org, reflection, keys, posted.typed, [], alert=alert), status
 
 
 def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, keys: list[str],
-                typed: dict[str, str] | None, conflicts: list[Any]) -> str:
+                typed: dict[str, str] | None, conflicts: list[Any], errors: dict[str, str] | None = None,
+                alert: str | None = None) -> str:
     stored = notes(db_session(), round_, org)
+    errors = errors or {}
     fields = []
     for key, question in zip(keys, [*reflection.questions, None], strict=True):
         row = stored.get(key)
         conflict = next((c for c in conflicts if c.key == key), None)
         text = typed.get(key, "") if typed is not None else (row.text if row else "")
         fields.append({"key": key, "question": question, "text": text, "version": row.version if row else 0,
-                       "conflict": conflict})
+                       "conflict": conflict, "error": errors.get(key)})
     return render_template("reflect/notes.html", token=token, round=round_, organisation=org,
-                           fields=fields, limit=NOTE_LIMIT, conflicts=conflicts)
+                           fields=fields, limit=NOTE_LIMIT, conflicts=conflicts, alert=alert,
+                           errors=[(f"note-{key}", message) for key, message in errors.items()])
 
 
 @bp.get("/<token>/reflektion.pptx")

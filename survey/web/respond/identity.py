@@ -18,12 +18,15 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Respondent, utcnow
+from survey.text import clean_line
+from survey.web.auth import UNSAFE_IN_URL
 from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
 
 SESSION_KEY = "respond"
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+NAME_LIMIT = 200
 TOUCH_EVERY = 60  # seconds; the cookie is rewritten at most this often
 
 
@@ -66,11 +69,13 @@ def forget(invitation: Invitation) -> None:
 
 def read_identity(form: Mapping[str, str]) -> tuple[str, str, dict[str, str]]:
     """Name, e-mail and errors (keyed by input id) from a posted form."""
-    name = " ".join(form.get("namn", "").split())[:200]
-    email = form.get("epost", "").strip().lower()
+    name = clean_line(form.get("namn", ""))
+    email = clean_line(form.get("epost", "")).lower()
     errors = {}
     if not name:
         errors["namn"] = "Skriv ditt namn."
+    elif len(name) > NAME_LIMIT:
+        errors["namn"] = f"Namnet är {len(name)} tecken långt; högst {NAME_LIMIT} tecken får plats."
     if not EMAIL.match(email) or len(email) > 200:
         errors["epost"] = "Skriv en e-postadress, till exempel namn@region.se."
     return name, email, errors
@@ -110,7 +115,8 @@ def identify(token: str) -> WerkzeugResponse | tuple[str, int] | str:
 def safe_next(token: str, wanted: str | None) -> str:
     """Only a page of this same link may be the place to go on to."""
     home = url_for("respond.overview", token=token)
-    if wanted and wanted.startswith(home + "/") and "//" not in wanted[1:] and "\\" not in wanted:
+    if (wanted and wanted.startswith(home + "/") and "//" not in wanted[1:] and "\\" not in wanted
+            and not UNSAFE_IN_URL.search(wanted)):
         return wanted
     return home
 

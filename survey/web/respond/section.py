@@ -253,8 +253,9 @@ def unsaved_from(visit: Visit, fields: Sequence[Field]) -> list[tuple[str, str]]
     return shown
 
 
-def expired_post(token: str, section_id: str, message: str) -> tuple[str, int]:
-    """A save whose CSRF token or session expired: the page again, as typed, nothing saved."""
+def expired_post(token: str, section_id: str, message: str, status: int = 400) -> tuple[str, int]:
+    """A save whose CSRF token or session expired (or whose connection to the database broke):
+    the page again, as typed, nothing saved."""
     visit = load_visit(token)
     found, compiled = _section_or_404(visit, section_id)
     if not visit.editable:
@@ -263,4 +264,4 @@ def expired_post(token: str, section_id: str, message: str) -> tuple[str, int]:
     person = current_person(visit.inv)
     identity = {} if person is not None else {
         "name": request.form.get("namn", ""), "email": request.form.get("epost", ""), "errors": {}}
-    return _show_posted(visit, found, compiled, posted, person, identity, message, status=400)
+    return _show_posted(visit, found, compiled, posted, person, identity, message, status=status)

@@ -2,9 +2,11 @@
 
 A section page differs between requests only in a few places: the link's token (in every
 URL), the organisation's and the person's names, the CSRF token, the form itself and the
-notices. The template is rendered once with unique markers in those places and split there;
-a request then joins the pieces with its own values. Pages with errors, conflicts or the
-identity fields are rare and go through the template as usual.
+notices (its own and the flashed messages waiting in the visitor's session). The template is
+rendered once with unique markers in those places and split there; a request then joins the
+pieces with its own values. Nothing of the first visitor's request may end up in the shell:
+it is rendered with no flashed messages, and each request adds its own. Pages with errors,
+conflicts or the identity fields are rare and go through the template as usual.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
+from typing import Any, cast
 
-from flask import current_app, render_template
+from flask import current_app, get_flashed_messages, render_template
 from markupsafe import Markup, escape
 
 SLOTS = ("token", "org", "person", "csrf", "body", "external", "messages")
@@ -26,19 +29,28 @@ _SPLIT = re.compile(f"({_PREFIX}(?:{'|'.join(SLOTS)})x)")
 def _compile(render: Callable[..., str], context: dict[str, object]) -> list[str]:
     marked = {
         **context,
-        "inv": SimpleNamespace(**{**vars(context["inv"]), "token": MARKS["token"],
-                                  "organisation_name": MARKS["org"]}),
+        # Only what is the same for every visitor of the section (and markers for the rest).
+        "visit": SimpleNamespace(q=cast(Any, context["visit"]).q),
+        "inv": SimpleNamespace(token=MARKS["token"], organisation_name=MARKS["org"]),
         "person": SimpleNamespace(name=MARKS["person"]),
         "csrf_token": lambda: MARKS["csrf"],
         "body": Markup(MARKS["body"]),
         "external": MARKS["external"],
         "messages": Markup(MARKS["messages"]),
+        # base.html would consume (and bake in) this visitor's flashed messages.
+        "get_flashed_messages": lambda **_: [],
     }
     return _SPLIT.split(render(**marked))
 
 
 def messages_html(notice: str | None, alert: str | None) -> str:
-    html = ""
+    """The notices of this request: flashed messages first (as base.html shows them), then ours."""
+    flashed = cast(list[tuple[str, str]], get_flashed_messages(with_categories=True))
+    html = "".join(
+        f'<div class="notice notice-{escape(category)}" role="{"alert" if category == "error" else "status"}">'
+        f"{escape(message)}</div>" for category, message in flashed)
+    if html:
+        html = f'<div class="flash-messages">{html}</div>'
     if alert:
         html += f'<div class="notice notice-error" role="alert">{escape(alert)}</div>'
     if notice:

@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.questionnaire.routing import applicable_ids
+from survey.responses.answers import InvalidVersion, parse_version
 from survey.responses.answers import submit as submit_response
 from survey.web.extensions import db, db_session
 from survey.web.forms.answers_xlsx import answers_xlsx
@@ -45,11 +46,15 @@ def submit(token: str) -> PageResult:
         return person
     if blocking(visit.q, visit.values):
         return render_review(visit, person, tried=True), 422
-    reviewed = request.form.get("version", "")
-    if visit.response is None or not reviewed.isdigit():
-        return render_review(visit, person, tried=True), 422
+    try:
+        reviewed = parse_version(request.form.get("version", ""))
+    except InvalidVersion:
+        reviewed = None
+    if visit.response is None or reviewed is None:
+        alert = "Sidan skickade en ogiltig version av svaren. Ladda om sidan och klicka på Skicka in igen."
+        return render_review(visit, person, alert=alert), 422
     if not submit_response(db_session(), visit.ensure_response(), visit.q, person.actor,
-                           expected_version=int(reviewed)):
+                           expected_version=reviewed):
         db.session.rollback()
         visit = load_visit(token)
         if visit.submitted:
