@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import Rule
 
-from survey.db import AccessLink, Respondent, Round, StaffUser, ThrottleEvent
+from survey.db import AccessLink, Respondent, Round, StaffUser, ThrottleState
 from survey.reflection import publish
 from survey.rounds.lifecycle import questionnaire_of, round_links
 from survey.staff.sessions import start_session
@@ -119,7 +119,7 @@ def reset(world: World) -> None:
     db.session.execute(sa.update(Round).where(Round.id == world.values["round_id"]).values(state="open"))
     db.session.execute(sa.update(AccessLink).values(revoked_at=None))
     db.session.execute(sa.update(StaffUser).values(active=True))
-    db.session.execute(sa.delete(ThrottleEvent))
+    db.session.execute(sa.delete(ThrottleState))
     db.session.commit()
     world.app.extensions.pop("respond_blocked", None)
 
