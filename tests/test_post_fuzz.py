@@ -43,7 +43,7 @@ ROLES = ("anonymous", "respondent", "analyst", "admin")
 EXAMPLES_PER_ROUTE = 10
 # Written on purpose when a request is refused (the audit of a failed login, the throttle) or
 # touched by any request (a staff session's last activity); the rest must stay as it was.
-REFUSAL_MAY_WRITE = {"audit_event", "throttle_event", "staff_session"}
+REFUSAL_MAY_WRITE = {"audit_event", "throttle_state", "staff_session"}
 # Staff entry of answers parses its versions with int(): the one write function and safe
 # version parsing for it are being made on another branch (issue 10, item 3, «core»).
 ELSEWHERE: set[str] = set()
