@@ -10,6 +10,7 @@ written with the same Swedish-tagged text as the slides.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,18 +51,27 @@ class DeckProperties:
     now: datetime | None = None  # created and modified; now when not given
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """A property is plain XML text: characters XML cannot hold (an organisation's name typed
+    with a control character) are left out rather than breaking the file."""
+    return _NOT_XML.sub("", text)
+
+
 def set_properties(prs: Presentation, props: DeckProperties) -> None:
     core = prs.core_properties
     now = (props.now or datetime.now(UTC)).replace(tzinfo=None, microsecond=0)
-    core.title, core.subject = props.title, props.subject
-    core.author = core.last_modified_by = props.author
-    core.keywords = "; ".join(props.keywords)
+    core.title, core.subject = _xml_text(props.title), _xml_text(props.subject)
+    core.author = core.last_modified_by = _xml_text(props.author)
+    core.keywords = _xml_text("; ".join(props.keywords))
     core.comments = ""
     core.category = "Resultatredovisning"
     core.language = LANG
     core.created = core.modified = now
     core.revision = 1
-    _app_xml(prs, props.author)
+    _app_xml(prs, _xml_text(props.author))
 
 
 def _app_xml(prs: Presentation, company: str) -> None:
