@@ -90,7 +90,8 @@ def world(database_url: str) -> Iterator[World]:
             "admin@socialstyrelsen.se", "admin")
         db.session.commit()
         common = {"code": "0180", "user_id": analyst.id, "session_id": 1, "action": "close",
-                  "kind": "invitation", "fmt": "csv", "filename": "css/admin.css"}
+                  "kind": "invitation", "fmt": "csv", "filename": "css/admin.css", "version_id": 1, "job_id": 1,
+                  "suffix": "sav"}
         found = World(app, {**common, "round_id": round_.id, "token": links["0180"],
                             "section_id": questionnaire_of(round_).sections[0].id},
                       {**common, "round_id": done.id, "token": done_links["0114"], "code": "0114"},
