@@ -36,7 +36,8 @@ from survey.questionnaire.values import Value
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
 from survey.reports.reflection import Reflection, build_reflection
 from survey.results import round_data
-from survey.rounds.lifecycle import questionnaire_of
+from survey.formatting import today
+from survey.rounds.lifecycle import questionnaire_of, round_state
 from survey.rounds.links import looks_like_token, token_hash
 
 NOTE_LIMIT = 10_000
@@ -67,7 +68,7 @@ def is_published(session: Session, round_: Round) -> bool:
 def publish(session: Session, round_: Round, actor: str,
             questions: Sequence[ReflectionQuestion] | None = None, now: datetime | None = None) -> None:
     """Open the results and each organisation's reflection pages (a closed round only)."""
-    if round_.state not in ("closed", "archived"):
+    if round_state(round_, today()) not in ("closed", "archived"):
         raise ReflectionError("Resultaten kan publiceras först när rundan är stängd.")
     chosen = tuple(questions or default_reflection_questions(questionnaire_of(round_)))
     document = [{"stem": question.stem, "items": list(question.items)} for question in chosen]

@@ -25,7 +25,8 @@ from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, Round
 from survey.db import Answer, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import is_blank
-from survey.rounds.lifecycle import questionnaire_of
+from survey.formatting import today
+from survey.rounds.lifecycle import questionnaire_of, round_state
 
 SNAPSHOT_FORMAT = 1
 
@@ -70,7 +71,7 @@ def round_results(session: Session, round_: Round, include_drafts: bool = False)
 
 
 def round_info(session: Session, round_: Round) -> RoundInfo:
-    return RoundInfo(round_.id, round_.name, round_.opens_on, round_.closes_on, round_.state,
+    return RoundInfo(round_.id, round_.name, round_.opens_on, round_.closes_on, round_state(round_, today()),
                      tuple(_extensions(session, round_)))
 
 

@@ -19,6 +19,8 @@ from flask.cli import FlaskGroup
 from sqlalchemy import select
 
 from survey.config import QUESTIONNAIRE_DIR
+from survey.formatting import today
+from survey.rounds.lifecycle import round_state
 from survey.web.app import create_app
 
 
@@ -169,7 +171,7 @@ def round_list(as_json: bool) -> None:
 
     rounds = db.session.scalars(select(Round).order_by(Round.id)).all()
     rows = [{"id": r.id, "name": r.name, "questionnaire": r.questionnaire_version.questionnaire_id,
-             "state": r.state, "opens": r.opens_on.isoformat(), "closes": r.closes_on.isoformat(),
+             "state": round_state(r, today()), "opens": r.opens_on.isoformat(), "closes": r.closes_on.isoformat(),
              "organisations": len(r.members)} for r in rounds]
     if as_json:
         _echo_json(rows)

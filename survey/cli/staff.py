@@ -159,9 +159,8 @@ def _state_command(round_group: click.Group, state: str, service: str) -> None:
 
         r = _round(round_id)
         function = getattr(lifecycle, service)
-        args = (db.session, r, _actor(actor)) + ((today(),) if state != "archive" else ())
-        _commit_or_fail(lambda: function(*args))
-        click.echo(f"runda {r.id}: {r.state}")
+        _commit_or_fail(lambda: function(db.session, r, _actor(actor), today()))
+        click.echo(f"omgång {r.id}: {lifecycle.round_state(r, today())}")
 
 
 # -- response -------------------------------------------------------------------------------

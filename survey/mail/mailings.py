@@ -24,7 +24,8 @@ from survey.db import (
 from survey.mail.backends import Backend, MailError
 from survey.mail.contacts import contacts_by_org, recipients
 from survey.reports.progress import deadline_of
-from survey.rounds.lifecycle import round_links
+from survey.formatting import today
+from survey.rounds.lifecycle import round_links, round_state
 from survey.staff.audit import record
 
 KIND_LABELS = {"invitation": "Inbjudan", "reminder": "Påminnelse"}
@@ -128,9 +129,10 @@ def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, a
                  resend: bool = False) -> Mailing:
     """Invitations (to those not yet invited, unless ``resend``) or reminders (to those who
     have not submitted), optionally only to the organisations in ``codes``."""
-    if round_.state in ("closed", "archived") or (kind == "reminder" and round_.state != "open"):
-        raise MailError("Utskick kräver en öppen runda." if kind == "reminder"
-                        else "Rundan är stängd; inga inbjudningar skickas.")
+    state = round_state(round_, today())
+    if state in ("closed", "archived") or (kind == "reminder" and state != "open"):
+        raise MailError("Påminnelser kräver en öppen omgång." if kind == "reminder"
+                        else "Omgången är stängd; inga inbjudningar skickas.")
     subject_t, body_t, _ = template_for(session, round_, kind)
     links = {link.code: link.url for link in round_links(round_, secret, base_url)}
     contacts = contacts_by_org(session)

@@ -128,14 +128,23 @@ def _require(condition: bool, message: str) -> None:
         raise RoundError(message)
 
 
-def _state(round_: Round, on: date) -> str:
-    return effective_state(round_.state, round_.opens_on, on)
+def round_state(round_: Round, on: date) -> str:
+    """The round's effective state (``effective_state``): open while any member may answer."""
+    latest = max((m.extended_until for m in round_.members if m.extended_until), default=None)
+    return effective_state(round_.state, round_.opens_on, round_.closes_on, on, latest)
+
+
+def member_state(member: RoundOrganisation, on: date) -> str:
+    """The state of the round for one organisation, with its own extension."""
+    round_ = member.round
+    return effective_state(round_.state, round_.opens_on, round_.closes_on, on, member.extended_until)
+
 
 
 def change_round(session: Session, round_: Round, name: str, opens: date, closes: date,
                  actor: str, on: date) -> None:
     """Name and dates of a round that has not opened yet (later, extend the deadline)."""
-    _require(_state(round_, on) == "planned", "Datumen kan bara ändras innan rundan har öppnat.")
+    _require(round_state(round_, on) == "planned", "Datumen kan bara ändras innan rundan har öppnat.")
     _require(closes >= opens, f"Rundan stänger ({closes}) innan den öppnar ({opens}).")
     _require(bool(name.strip()), "Ange ett namn.")
     changes = {"name": [round_.name, name.strip()], "opens_on": [str(round_.opens_on), str(opens)],
@@ -151,7 +160,7 @@ def refresh_questionnaire(session: Session, round_: Round, actor: str, on: date)
 
     Once a round opens its questionnaire is frozen: responses record the hash they answered.
     """
-    _require(_state(round_, on) == "planned", "Enkäten är låst när rundan har öppnat.")
+    _require(round_state(round_, on) == "planned", "Enkäten är låst när rundan har öppnat.")
     newest = latest_version(session, round_.questionnaire_version.questionnaire_id)
     if newest.id == round_.questionnaire_version_id:
         return False
@@ -164,23 +173,28 @@ def refresh_questionnaire(session: Session, round_: Round, actor: str, on: date)
 def open_round(session: Session, round_: Round, actor: str, on: date) -> None:
     """Open now: a planned round opens early (its opening day becomes today)."""
     _require(round_.state in ("planned", "closed"), "Rundan är redan öppen eller arkiverad.")
+    _require(round_.closes_on >= on and round_state(round_, on) != "open",
+             "Sista svarsdagen har passerat: förläng rundan i stället." if round_.closes_on < on
+             else "Rundan är redan öppen.")
     details = {"from": round_.state}
     if round_.opens_on > on:
         details["opens_on"] = f"{round_.opens_on} → {on}"
         round_.opens_on = on
         round_.closes_on = max(round_.closes_on, on)
-    round_.state = "open"
+    round_.state, round_.closed_at = "open", None
     record(session, actor, "round.open", round_, **details)
 
 
 def close_round(session: Session, round_: Round, actor: str, on: date) -> None:
-    _require(_state(round_, on) == "open", "Bara en öppen runda kan stängas.")
-    round_.state = "closed"
+    """Record the round as closed now; before its last day that ends answering early."""
+    _require(round_.state in ("planned", "open") and round_state(round_, on) != "planned",
+             "Bara en öppen omgång kan stängas.")
+    round_.state, round_.closed_at = "closed", utcnow()
     record(session, actor, "round.close", round_)
 
 
-def archive_round(session: Session, round_: Round, actor: str) -> None:
-    _require(round_.state == "closed", "Stäng rundan innan den arkiveras.")
+def archive_round(session: Session, round_: Round, actor: str, on: date) -> None:
+    _require(round_state(round_, on) == "closed", "Stäng omgången innan den arkiveras.")
     round_.state = "archived"
     record(session, actor, "round.archive", round_)
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from survey.db import Organisation, Round, RoundOrganisation
 from survey.formatting import local_time, today
-from survey.reports.progress import ROUND_STATE_LABELS, STATE_LABELS, effective_state
+from survey.reports.progress import ROUND_STATE_LABELS, STATE_LABELS
+from survey.rounds.lifecycle import round_state as lifecycle_round_state
 from survey.web.admin import bp
 from survey.web.extensions import db
 
@@ -38,7 +39,7 @@ def get_member(round_: Round, code: str) -> RoundOrganisation:
 
 
 def round_state(round_: Round) -> str:
-    return effective_state(round_.state, round_.opens_on, today())
+    return lifecycle_round_state(round_, today())
 
 
 def secret() -> str:
@@ -98,7 +99,7 @@ def _time_sv(moment: Any) -> str:
     return local_time(moment)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _labels() -> dict[str, Any]:
     return {"round_state_labels": ROUND_STATE_LABELS, "state_labels": STATE_LABELS,
             "round_state": round_state}

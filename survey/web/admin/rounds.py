@@ -141,10 +141,7 @@ def round_state_change(round_id: int, action: str) -> WerkzeugResponse:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            if action == "archive":
-                archive_round(db.session, round_, actor())
-            else:
-                STATE_ACTIONS[action](db.session, round_, actor(), today())  # type: ignore[call-arg]
+            STATE_ACTIONS[action](db.session, round_, actor(), today())
         except Refused as error:
             flash(str(error), "error")
         else:

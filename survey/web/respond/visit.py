@@ -133,7 +133,7 @@ _RESPONSE, _ANSWER = Response.__table__, Answer.__table__
 _VISIT = (
     select(_LINK.c.id, _MEMBER.c.id, _ROUND.c.id, _ROUND.c.name, _ROUND.c.state, _ROUND.c.opens_on,
            _ROUND.c.closes_on, _MEMBER.c.extended_until, _ORG.c.id, _ORG.c.name, _VERSION.c.id,
-           _VERSION.c.content_hash, _RESPONSE.c.id, _RESPONSE.c.status, _RESPONSE.c.version,
+           _VERSION.c.content_hash, _ROUND.c.closed_at, _RESPONSE.c.id, _RESPONSE.c.status, _RESPONSE.c.version,
            _RESPONSE.c.submitted_at, _RESPONSE.c.submitted_by, _ANSWER.c.answer_id,
            _ANSWER.c.value, _ANSWER.c.version)
     .select_from(
@@ -155,9 +155,9 @@ def load_visit(token: str) -> Visit:
         invitation_or_abort(token)  # counts the wrong token and answers «not valid»
         raise AssertionError("unreachable")
     first = rows[0]
-    inv = Invitation(token, *first[:12])
-    response = ResponseInfo(*first[12:17]) if first[12] is not None else None
-    answers = {row[17]: (row[18], row[19]) for row in rows if row[17] is not None}
+    inv = Invitation(token, *first[:13])
+    response = ResponseInfo(*first[13:18]) if first[13] is not None else None
+    answers = {row[18]: (row[19], row[20]) for row in rows if row[18] is not None}
     q = questionnaire_for(db.session, inv)
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
