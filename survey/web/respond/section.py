@@ -26,7 +26,7 @@ from survey.web.forms.display import display_value
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
 from survey.web.forms.widgets import ConflictView, FormState
-from survey.web.respond import bp
+from survey.web.respond import bp, followups
 from survey.web.respond.access import Window
 from survey.web.respond.identity import (
     Person,
@@ -65,7 +65,10 @@ def section(token: str, section_id: str) -> PageResult:
     values = visit.values
     state = FormState(values, visit.versions, compiled.applicable(visit.q, values))
     notice = "Dina svar är sparade." if request.args.get("sparat") else None
-    return render_form(visit, found, compiled, state, person, notice=notice)
+    due = followups.from_request(compiled, request.args.get(followups.PARAM), state.applicable, values)
+    if due:
+        notice = f"Dina svar är sparade. {followups.notice(visit.q, due)}"
+    return render_form(visit, found, compiled, state, person, notice=notice, focus=due)
 
 
 RACE_MESSAGE = ("Någon annan sparade svar i samma stund. Inget av det du skrev har gått förlorat: "
@@ -94,10 +97,18 @@ def save_section(token: str, section_id: str) -> PageResult:
     except ConcurrentSave:
         db.session.rollback()
         return _show_posted(visit, found, compiled, posted, person, identity, RACE_MESSAGE, status=409)
+    before = visit.values
     db.session.commit()
     if result.conflicts:
         return _show_conflicts(visit, found, compiled, posted, person, result)
-    return redirect(_after_save(visit, found, request.form.get("action", "save")), code=303)
+    action = request.form.get("action", "save")
+    if action in ("next", "save"):
+        visit.reload()
+        due = followups.newly_due(visit.q, compiled, before, visit.values)
+        if due:  # without JavaScript the person has not seen these yet: stay and show them
+            return redirect(url_for("respond.section", token=token, section_id=found.id, sparat=1,
+                                    **{followups.PARAM: ",".join(f.id for f in due)}), code=303)
+    return redirect(_after_save(visit, found, action), code=303)
 
 
 @bp.post("/<token>/avsnitt/<section_id>/autospara")
@@ -213,7 +224,8 @@ def _show_conflicts(visit: Visit, section: Section, compiled: CompiledSection, p
 def render_form(visit: Visit, section: Section, compiled: CompiledSection, state: FormState,
                 person: Person | None, notice: str | None = None, alert: str | None = None,
                 identity: dict[str, Any] | None = None,
-                conflict_links: list[tuple[str, str]] | None = None) -> str:
+                conflict_links: list[tuple[str, str]] | None = None,
+                focus: Sequence[Field] = ()) -> str:
     before, after = visit.neighbours(section)
     errors = error_links(compiled, state.errors)
     if identity:
@@ -223,7 +235,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
         errors=errors, conflict_links=conflict_links or [], identity=identity, before=before,
         after=after, number=visit.q.sections.index(section) + 1, idle_seconds=idle_seconds(),
         warn_seconds=current_app.config.get("RESPOND_WARN_SECONDS", 300))
-    body = compiled.render(state)
+    body = followups.focus_first(compiled.render(state), focus)
     external = compiled.external_attr(visit.q, visit.values, state.applicable)
     if errors or conflict_links or identity or person is None:
         return render_template("respond/section.html", body=body, external=external,

@@ -1,0 +1,88 @@
+"""Respondent flows in chromium (issue 11): without JavaScript «Spara och gå vidare» stays
+on a page whose answer made a follow-up due; a change posted after submission is shown back,
+not lost; axe on every page state these add."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser import LiveServer, assert_accessible
+from tests.respond_helpers import Invited, open_round
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def no_js_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def start(page: Any, server: LiveServer, invited: Invited, path: str = "") -> None:
+    page.goto(server.url + invited.url(path="/vem"))
+    page.fill("#namn", "Anna Andersson")
+    page.fill("#epost", "anna@example.se")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Fortsätt").click()
+    if path:
+        page.goto(server.url + invited.url(path=path))
+
+
+def assert_accessible_without_js(browser: Any, page: Any, context: str) -> None:
+    """axe on the page a no-JavaScript context shows (axe itself needs script: its promises
+    never settle with JavaScript off), loaded with the same cookies in a scripted context."""
+    scripted = browser.new_context(storage_state=page.context.storage_state(), locale="sv-SE")
+    try:
+        copy = scripted.new_page()
+        copy.goto(page.url)
+        assert_accessible(copy, context)
+    finally:
+        scripted.close()
+
+
+def next_(page: Any) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara och gå vidare").click()
+
+
+def test_without_javascript_a_new_follow_up_keeps_the_page(app: Flask, live_server: LiveServer,
+                                                           browser: Any, no_js_page: Any) -> None:
+    page = no_js_page
+    invited = open_round(app)
+    start(page, live_server, invited, "/avsnitt/handlingsplan")
+    assert page.locator("#block-q01a").is_hidden()
+    page.check("#q01-ja")
+    next_(page)
+    assert "/avsnitt/handlingsplan" in page.url
+    assert page.locator("#block-q01a").is_visible()
+    page.locator("#q01a-politisk:focus").wait_for()  # autofocus, no script needed
+    notice = page.locator(".notice-success").inner_text()
+    assert "följdfrågan fråga 1a ska besvaras" in notice
+    assert_accessible_without_js(browser, page, "follow-up due without JavaScript")
+    page.check("#q01a-politisk")
+    next_(page)  # answered: now it goes on
+    assert "/avsnitt/ansvar" in page.url
+
+
+def test_without_javascript_a_staff_groups_follow_up_keeps_the_page(app: Flask, live_server: LiveServer,
+                                                                    no_js_page: Any) -> None:
+    page = no_js_page
+    invited = open_round(app)
+    start(page, live_server, invited, "/avsnitt/kompetens")
+    page.check("#q03_chef-ja")
+    next_(page)
+    assert "/avsnitt/kompetens" in page.url
+    assert page.locator("#block-q03a_chef").is_visible()
+    page.locator("#q03a_chef-ja:focus").wait_for()
+    assert "fråga 3a (Verksamhetsnära chefer" in page.locator(".notice-success").inner_text()
+    # Choosing «Nej» for another group makes nothing due: the page goes on as asked.
+    page.check("#q03a_chef-nej")
+    page.check("#q03_leg-nej")
+    next_(page)
+    assert "/avsnitt/kompetens" not in page.url
