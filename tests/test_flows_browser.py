@@ -86,3 +86,31 @@ def test_without_javascript_a_staff_groups_follow_up_keeps_the_page(app: Flask, 
     page.check("#q03_leg-nej")
     next_(page)
     assert "/avsnitt/kompetens" not in page.url
+
+
+def test_a_change_posted_after_submission_is_shown_not_lost(app: Flask, live_server: LiveServer,
+                                                            page: Any) -> None:
+    from survey.responses.answers import response_for, save_answers, submit
+    from survey.rounds.lifecycle import questionnaire_of
+    from survey.web.extensions import db
+    from tests.respond_helpers import load_round
+    from tests.test_admin_support import complete_answers
+
+    invited = open_round(app)
+    start(page, live_server, invited, "/avsnitt/handlingsplan")  # a tab opened before submitting
+    round_ = load_round(invited.round_id)
+    member = next(m for m in round_.members if m.organisation.code == "01")
+    response = response_for(db.session, round_, member.organisation)
+    save_answers(db.session, response, complete_answers(round_), None, "Bo Berg <bo@example.se>", "respondent")
+    assert submit(db.session, response, questionnaire_of(round_), "Bo Berg <bo@example.se>")
+    db.session.commit()
+    page.fill("#q01_kommentar", "Beslut i regionstyrelsen i maj.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara", exact=True).click()
+    assert page.locator("h1").inner_text() == "Ändringen sparades inte"
+    text = page.locator("main").inner_text()
+    assert "av Bo Berg <bo@example.se>" in text and "sparades inte" in text
+    assert "Beslut i regionstyrelsen i maj." in page.locator(".unsaved").inner_text()
+    assert_accessible(page, "change after submission")
+    db.session.refresh(response)
+    assert "q01_kommentar" not in {a.answer_id for a in response.answers if a.value}

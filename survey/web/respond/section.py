@@ -254,21 +254,29 @@ def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
 
 
 def locked(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> PageResult:
+    """A save that came too late: the round closed, or someone submitted the answers while
+    this page was open. Say so, and show what was typed, so nothing vanishes without a word."""
     if visit.window is not Window.OPEN:
         return window_page(visit, unsaved), 409
-    return redirect(url_for("respond.receipt", token=visit.inv.token), code=303)
+    if not unsaved:
+        return redirect(url_for("respond.receipt", token=visit.inv.token), code=303)
+    return render_template("respond/not_saved.html", visit=visit, inv=visit.inv,
+                           unsaved=unsaved), 409
 
 
 def unsaved_from(visit: Visit, fields: Sequence[Field]) -> list[tuple[str, str]]:
-    """What a post to a closed form carried, shown back so the person can copy it: the round
-    closed while they typed, and nothing they typed should vanish without a trace."""
+    """What a post to a closed or submitted form changed, shown back so the person can copy
+    it: nothing they typed should vanish without a trace."""
     shown = []
+    stored = visit.values
     for f in fields:
-        for raw in request.form.getlist(f.id):
-            text = raw.strip()
-            if text:
-                shown.append((f.label if f.role.value in ("comment", "specify") or f.row else
-                              visit.q.item(f.item_id).text, f.label_of(text) if f.codes else text))
+        posted = [raw.strip() for raw in request.form.getlist(f.id) if raw.strip()]
+        before = stored.get(f.id)
+        if sorted(posted) == sorted(before if isinstance(before, list) else [before] if before else []):
+            continue  # not changed on this page: nothing of the person's is lost
+        for text in posted:
+            shown.append((f.label if f.role.value in ("comment", "specify") or f.row else
+                          visit.q.item(f.item_id).text, f.label_of(text) if f.codes else text))
     return shown
 
 
