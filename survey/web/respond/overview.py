@@ -26,7 +26,7 @@ def overview(token: str) -> WerkzeugResponse | str:
     return render_template("respond/overview.html", visit=visit, inv=visit.inv, person=person,
                            states=states, labels=SECTION_STATES,
                            next_section=next((s for s in visit.q.sections
-                                              if states[s.id] != "complete"), None))
+                                              if states[s.id] in ("not_started", "started")), None))
 
 
 @bp.get("/<token>/fortsatt-senare")

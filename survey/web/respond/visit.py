@@ -26,7 +26,8 @@ from survey.web.respond.access import (
     questionnaire_for,
 )
 
-SECTION_STATES = {"not_started": "Ej påbörjad", "started": "Påbörjad", "complete": "Klar"}
+SECTION_STATES = {"not_started": "Ej påbörjad", "started": "Påbörjad", "complete": "Klar",
+                  "optional": "Frivilligt"}
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class Visit:
             self.rows = answer_rows(db.session, self.response.id)
 
     def section_states(self) -> dict[str, str]:
-        """not_started / started / complete per section, on the applicable answers."""
+        """not_started / started / complete per section, on the applicable answers; a section
+        with nothing required and nothing answered is «optional», never «Klar» unopened."""
         values = self.values
         applicable = applicable_ids(self.q, values)
         answered: dict[str, int] = {}
@@ -117,10 +119,13 @@ class Visit:
                     answered[f.section_id] = answered.get(f.section_id, 0) + 1
                 elif f.required:
                     missing[f.section_id] = missing.get(f.section_id, 0) + 1
+        required = {f.section_id for f in self.q.fields if f.id in applicable and f.required}
         states = {}
         for s in self.q.sections:
             if missing.get(s.id):
                 states[s.id] = "started" if answered.get(s.id) else "not_started"
+            elif s.id not in required and not answered.get(s.id):
+                states[s.id] = "optional"
             else:
                 states[s.id] = "complete"
         return states
