@@ -17,3 +17,20 @@ def test_an_optional_section_is_not_complete_before_anyone_opens_it(app: Flask, 
     post_section(client, invited, "exempel", {"q22": "Mer tid för analys."})
     page = client.get(invited.url()).text
     assert 'id="state-exempel">Klar' in page
+
+
+def test_save_and_continue_later_ends_the_session_on_the_server(app: Flask, client: FlaskClient) -> None:
+    invited = open_round(app)
+    identify(client, invited)
+    copied = client.get_cookie("session")
+    assert copied is not None
+    assert client.get(invited.url()).status_code == 200  # the person is known
+    later = post_section(client, invited, "handlingsplan", {"q01": "nej"}, action="later")
+    assert later.status_code == 303 and later.headers["Location"].endswith("/fortsatt-senare")
+    assert "glömt ditt namn" in client.get(later.headers["Location"]).text
+    # A cookie copied before «Spara och fortsätt senare» no longer acts as that person.
+    other = app.test_client()
+    other.set_cookie(copied.key, copied.value, domain=copied.domain or "localhost")
+    answer = other.get(invited.url())
+    assert answer.status_code == 303 and "/vem" in answer.headers["Location"]
+    assert other.get(invited.url(path="/avsnitt/ansvar")).status_code == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import Person, forget, require_person
@@ -34,6 +35,7 @@ def later(token: str) -> str:
     """After «Spara och fortsätt senare»: saved, and this browser forgets who was answering."""
     visit = load_visit(token)
     forget(visit.inv)
+    db.session.commit()
     return render_template("respond/later.html", visit=visit, inv=visit.inv)
 
 

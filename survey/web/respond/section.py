@@ -31,6 +31,7 @@ from survey.web.respond.access import Window
 from survey.web.respond.identity import (
     Person,
     current_person,
+    forget,
     idle_seconds,
     read_identity,
     register,
@@ -98,10 +99,12 @@ def save_section(token: str, section_id: str) -> PageResult:
         db.session.rollback()
         return _show_posted(visit, found, compiled, posted, person, identity, RACE_MESSAGE, status=409)
     before = visit.values
+    action = request.form.get("action", "save")
+    if action == "later" and not result.conflicts:
+        forget(visit.inv)  # «Spara och fortsätt senare» ends the session on the server too
     db.session.commit()
     if result.conflicts:
         return _show_conflicts(visit, found, compiled, posted, person, result)
-    action = request.form.get("action", "save")
     if action in ("next", "save"):
         visit.reload()
         due = followups.newly_due(visit.q, compiled, before, visit.values)
