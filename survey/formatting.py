@@ -24,3 +24,13 @@ def local_time(moment: datetime | None) -> str:
 
 def today() -> date:
     return datetime.now(STOCKHOLM).date()
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({c: " " for c in '/\\:*?"<>|\t\r\n'})
+
+
+def file_name(*words: object, suffix: str) -> str:
+    """A download's name in words, ``Svar Region Kalmar län 2025.xlsx``: characters that no
+    file system takes become spaces (send it with an RFC 6266 ``filename*``)."""
+    text = " ".join(str(word) for word in words if str(word).strip())
+    return " ".join(text.translate(_NOT_IN_FILE_NAMES).split()) + suffix

@@ -31,12 +31,12 @@ from survey.db import (
     utcnow,
 )
 from survey.errors import Refused
+from survey.formatting import today
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
 from survey.reports.reflection import Reflection, build_reflection
 from survey.results import round_data
-from survey.formatting import today
 from survey.rounds.lifecycle import questionnaire_of, round_state
 from survey.rounds.links import looks_like_token, token_hash
 

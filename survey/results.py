@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo, RoundResults, aggregate
 from survey.db import Answer, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
+from survey.formatting import today
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import is_blank
-from survey.formatting import today
 from survey.rounds.lifecycle import questionnaire_of, round_state
 
 SNAPSHOT_FORMAT = 1

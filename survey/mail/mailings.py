@@ -21,10 +21,10 @@ from survey.db import (
     SentMail,
     utcnow,
 )
+from survey.formatting import today
 from survey.mail.backends import Backend, MailError
 from survey.mail.contacts import contacts_by_org, recipients
 from survey.reports.progress import deadline_of
-from survey.formatting import today
 from survey.rounds.lifecycle import round_links, round_state
 from survey.staff.audit import record
 

@@ -24,6 +24,7 @@ from survey.db import Answer, AnswerHistory, Organisation, Response, Round, utcn
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
+from survey.responses.receipts import assign_receipt_number
 from survey.rounds.lifecycle import _require
 from survey.staff.audit import record
 
@@ -244,6 +245,7 @@ def submit(session: Session, response: Response, q: Questionnaire, actor: str,
         return False
     session.refresh(response)
     drop_inapplicable(session, response, q, actor, now)
+    assign_receipt_number(session, response, q.year)
     session.flush()
     return True
 

@@ -1,4 +1,4 @@
-"""The append-only audit log of staff (and system) actions.
+"""The append-only audit log of staff, system and respondent actions.
 """
 
 from __future__ import annotations
@@ -22,6 +22,15 @@ def record(session: Session, actor: str, action: str, round_: Round | None = Non
     """Append one event to the audit log (values must be JSON-ready: str, int, None)."""
     event = AuditEvent(actor=actor, action=action, round_id=round_.id if round_ else None,
                        organisation_id=organisation.id if organisation else None,
+                       details={k: v for k, v in details.items() if v is not None}, at=utcnow())
+    session.add(event)
+    return event
+
+
+def record_for(session: Session, actor: str, action: str, round_id: int, organisation_id: int | None,
+               **details: Any) -> AuditEvent:
+    """``record`` by ids: a respondent's request knows the round and organisation by id only."""
+    event = AuditEvent(actor=actor, action=action, round_id=round_id, organisation_id=organisation_id,
                        details={k: v for k, v in details.items() if v is not None}, at=utcnow())
     session.add(event)
     return event

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
-from survey.questionnaire import Questionnaire
 from survey.formatting import local_date
+from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
 from survey.reports.progress import deadline_of, effective_state
 from survey.rounds.links import looks_like_token, token_hash

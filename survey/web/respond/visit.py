@@ -39,6 +39,7 @@ class ResponseInfo:
     version: int
     submitted_at: datetime | None
     submitted_by: str | None
+    receipt_number: str | None = None
 
 
 @dataclass
@@ -99,7 +100,8 @@ class Visit:
                                   self.inv.content_hash)
         db.session.flush()
         self.response = ResponseInfo(created.id, created.status, created.version,
-                                     created.submitted_at, created.submitted_by)
+                                     created.submitted_at, created.submitted_by,
+                                     created.receipt_number)
         return created
 
     def reload(self) -> None:
@@ -139,7 +141,7 @@ _VISIT = (
     select(_LINK.c.id, _MEMBER.c.id, _ROUND.c.id, _ROUND.c.name, _ROUND.c.state, _ROUND.c.opens_on,
            _ROUND.c.closes_on, _MEMBER.c.extended_until, _ORG.c.id, _ORG.c.name, _VERSION.c.id,
            _VERSION.c.content_hash, _ROUND.c.closed_at, _RESPONSE.c.id, _RESPONSE.c.status, _RESPONSE.c.version,
-           _RESPONSE.c.submitted_at, _RESPONSE.c.submitted_by, _ANSWER.c.answer_id,
+           _RESPONSE.c.submitted_at, _RESPONSE.c.submitted_by, _RESPONSE.c.receipt_number, _ANSWER.c.answer_id,
            _ANSWER.c.value, _ANSWER.c.version)
     .select_from(
         _LINK.join(_MEMBER, _LINK.c.round_organisation_id == _MEMBER.c.id)
@@ -161,8 +163,8 @@ def load_visit(token: str) -> Visit:
         raise AssertionError("unreachable")
     first = rows[0]
     inv = Invitation(token, *first[:13])
-    response = ResponseInfo(*first[13:18]) if first[13] is not None else None
-    answers = {row[18]: (row[19], row[20]) for row in rows if row[18] is not None}
+    response = ResponseInfo(*first[13:19]) if first[13] is not None else None
+    answers = {row[19]: (row[20], row[21]) for row in rows if row[19] is not None}
     q = questionnaire_for(db.session, inv)
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
