@@ -114,3 +114,29 @@ def test_a_change_posted_after_submission_is_shown_not_lost(app: Flask, live_ser
     assert_accessible(page, "change after submission")
     db.session.refresh(response)
     assert "q01_kommentar" not in {a.answer_id for a in response.answers if a.value}
+
+
+def test_the_whole_questionnaire_prints_with_conditions_in_words(app: Flask, live_server: LiveServer,
+                                                                  page: Any, tmp_path: Any) -> None:
+    import subprocess
+
+    invited = open_round(app)
+    start(page, live_server, invited)
+    page.get_by_role("link", name="Hela enkäten att läsa eller skriva ut").click()
+    page.wait_for_selector("h1")
+    text = page.locator("main").inner_text()
+    assert "Besvaras om ni svarat Ja eller «Nej, men beslut har fattats om att ta fram en handlingsplan» på fråga 1" in text
+    assert "Besvaras för varje rad nedan där ni svarat Ja på fråga 3" in text
+    assert "Politisk nivå" in text and "q01a" not in text
+    assert_accessible(page, "whole questionnaire")
+    pdf = tmp_path / "enkat.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.stat().st_size > 10_000
+    # Each section starts a page; no matrix row is cut (break-inside: avoid).
+    assert page.evaluate("getComputedStyle(document.querySelectorAll('.print-section')[1]).breakBefore") == "page"
+    assert page.evaluate("getComputedStyle(document.querySelector('.print-matrix tr')).breakInside") == "avoid"
+    if subprocess.run(["which", "pdftoppm"], capture_output=True).returncode == 0:
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "sida")],
+                       check=True)
+        assert len(list(tmp_path.glob("sida-*.png"))) == 3

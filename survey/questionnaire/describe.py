@@ -8,7 +8,7 @@ References are answer ids (the loader resolved the shorthand ``= ja`` to the par
 from __future__ import annotations
 
 from survey.questionnaire.conditions import And, Answered, Compare, Expr, Not, Or
-from survey.questionnaire.model import Field, Questionnaire
+from survey.questionnaire.model import Field, Item, Questionnaire
 
 _ORDER_WORDS = {"<": "mindre än", "<=": "högst", ">": "mer än", ">=": "minst"}
 
@@ -77,3 +77,18 @@ def _label(f: Field, code: str) -> str:
 
 def _either(words: list[str], last: str = "eller") -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def describe_item(q: Questionnaire, item: Item) -> str | None:
+    """``Besvaras om …`` for a follow-up as a whole (a per-row one: for each of its rows)."""
+    fields = [f for f in q.fields_of_item(item.id) if f.role is item.role]
+    if not fields:
+        return None
+    if item.per_row and fields[0].condition is not None:
+        condition = fields[0].condition
+        if isinstance(condition, Compare) and len(condition.refs) == 1 and condition.op in ("=", "in"):
+            parent = q.item(q.field(condition.refs[0]).item_id)
+            chosen = _either([_label(q.field(condition.refs[0]), v) for v in condition.values])
+            return (f"Besvaras för varje rad nedan där ni svarat {chosen} på "
+                    f"{_question(parent.number, parent.text)}")
+    return describe_field(q, fields[0])

@@ -42,4 +42,4 @@ def csrf_failed(error: CSRFError) -> Any:
     return render_template("respond/invalid.html", expired=True), 400
 
 
-from survey.web.respond import identity, overview, section, submit  # noqa: E402, F401, I001
+from survey.web.respond import identity, overview, questionnaire, section, submit  # noqa: E402, F401, I001
