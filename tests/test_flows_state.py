@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 """One effective state of a round (issue 11, items 1 and 3), as every audience meets it: the
 respondent's link, the staff pages, the CLI and the mailings agree on the same day, without
 anyone running ``survey round sync``; a round closed early says when it actually closed."""

@@ -30,31 +30,39 @@ from survey.staff.audit import record
 
 KIND_LABELS = {"invitation": "Inbjudan", "reminder": "Påminnelse"}
 PLACEHOLDERS = {
+    "halsning": "«Hej Eva Ek!» med kontaktpersonens namn, annars «Hej!»",
     "organisation": "organisationens namn",
-    "runda": "rundans namn",
+    "omgang": "omgångens namn",
     "lank": "organisationens länk till enkäten",
+    "lank_hela_enkaten": "länk till hela enkäten att läsa eller skriva ut",
+    "ansvarig": "vem som brukar ansvara (regioner: hälso- och sjukvårdsdirektören eller chefläkaren; "
+                "kommuner: medicinskt ansvarig sjuksköterska)",
     "sista_dag": "sista svarsdag (med eventuell förlängning)",
-    "kontaktperson": "kontaktpersonens namn (eller «Registrator»)",
+    "kontaktperson": "kontaktpersonens namn (eller «Registrator»; använd hellre {halsning})",
+    "runda": "omgångens namn (äldre namn på {omgang})",
 }
+RESPONSIBLE = {"region": "hälso- och sjukvårdsdirektören eller chefläkaren",
+               "kommun": "medicinskt ansvarig sjuksköterska (MAS)"}
 DEFAULT_TEMPLATES = {
     "invitation": (
         "Enkät om patientsäkerhetsarbetet: {organisation} – svara senast {sista_dag}",
-        "Hej {kontaktperson}!\n\n"
+        "{halsning}\n\n"
         "Socialstyrelsen följer varje år upp patientsäkerhetsarbetet i regioner och kommuner. "
-        "{organisation} är inbjuden att besvara enkäten «{runda}».\n\n"
+        "{organisation} är inbjuden att besvara enkäten «{omgang}».\n\n"
         "Till registrator: vänligen vidarebefordra meddelandet till den som ansvarar för "
-        "patientsäkerhetsarbetet, till exempel hälso- och sjukvårdsdirektören eller medicinskt "
-        "ansvarig sjuksköterska.\n\n"
+        "patientsäkerhetsarbetet, till exempel {ansvarig}.\n\n"
         "Enkäten besvaras via länken nedan. Länken gäller bara för {organisation}; dela den "
         "endast med dem som ska arbeta med svaret. Svaren sparas fortlöpande.\n\n"
         "{lank}\n\n"
+        "Vill ni samla in svar från kollegor först finns hela enkäten att läsa eller skriva ut "
+        "här:\n{lank_hela_enkaten}\n\n"
         "Sista svarsdag: {sista_dag}\n\n"
         "Med vänliga hälsningar\nSocialstyrelsen\n",
     ),
     "reminder": (
         "Påminnelse: enkät om patientsäkerhetsarbetet – svara senast {sista_dag}",
-        "Hej {kontaktperson}!\n\n"
-        "Vi har ännu inte fått {organisation}s svar på enkäten «{runda}». "
+        "{halsning}\n\n"
+        "Vi har ännu inte fått {organisation}s svar på enkäten «{omgang}». "
         "Sista svarsdag är {sista_dag}.\n\n"
         "Fortsätt där ni slutade via länken:\n\n{lank}\n\n"
         "Har ni redan skickat in svaret kan ni bortse från det här meddelandet.\n\n"
@@ -124,11 +132,27 @@ class Mailing:
     messages: int = 0
 
 
+Outgoing = list[tuple[RoundOrganisation, str, EmailMessage]]
+
+
 def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, actor: str, *,
                  secret: str, base_url: str, sender: str, codes: Iterable[str] | None = None,
                  resend: bool = False) -> Mailing:
-    """Invitations (to those not yet invited, unless ``resend``) or reminders (to those who
-    have not submitted), optionally only to the organisations in ``codes``."""
+    """Invitations (to those not yet invited, unless ``resend``) or reminders, never to an
+    organisation that has submitted, optionally only to the organisations in ``codes``."""
+    mailing, outgoing = plan_mailing(session, round_, kind, secret=secret, base_url=base_url,
+                                     sender=sender, codes=codes, resend=resend)
+    _deliver(session, round_, kind, backend, actor, outgoing, mailing)
+    record(session, actor, f"mail.{kind}", round_, sent=len(mailing.sent), failed=len(mailing.failed),
+           no_address=len(mailing.no_address), messages=mailing.messages, backend=backend.name)
+    return mailing
+
+
+def plan_mailing(session: Session, round_: Round, kind: str, *, secret: str, base_url: str,
+                 sender: str, codes: Iterable[str] | None = None,
+                 resend: bool = False) -> tuple[Mailing, Outgoing]:
+    """What a sending would do, nothing sent: the messages, and who is left out and why (the
+    staff confirmation step shows the count, the recipients and a message)."""
     state = round_state(round_, today())
     if state in ("closed", "archived") or (kind == "reminder" and state != "open"):
         raise MailError("Påminnelser kräver en öppen omgång." if kind == "reminder"
@@ -137,8 +161,8 @@ def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, a
     links = {link.code: link.url for link in round_links(round_, secret, base_url)}
     contacts = contacts_by_org(session)
     mailing, wanted = Mailing(kind), set(codes) if codes is not None else None
-    outgoing: list[tuple[RoundOrganisation, str, EmailMessage]] = []
-    excluded = _already_done(session, round_, kind) if not resend else set()
+    outgoing: Outgoing = []
+    excluded = _already_done(session, round_, kind, resend)
     for member in round_.members:
         org = member.organisation
         if (wanted is not None and org.code not in wanted) or org.code not in links:
@@ -149,25 +173,32 @@ def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, a
         to = recipients(contacts.get(org.id))
         if not to:
             mailing.no_address.append(org.name)
-        values = {"organisation": org.name, "runda": round_.name, "lank": links[org.code],
+        values = {"organisation": org.name, "omgang": round_.name, "runda": round_.name,
+                  "lank": links[org.code], "lank_hela_enkaten": links[org.code] + "/hela-enkaten",
+                  "ansvarig": RESPONSIBLE.get(org.kind, RESPONSIBLE["region"]),
                   "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
         for address, greeting in to:
-            text = {**values, "kontaktperson": greeting}
+            text = {**values, "kontaktperson": greeting, "halsning": _greeting(greeting)}
             message = _message(sender, address, subject_t.format_map(text), body_t.format_map(text))
             outgoing.append((member, address, message))
-    _deliver(session, round_, kind, backend, actor, outgoing, mailing)
-    record(session, actor, f"mail.{kind}", round_, sent=len(mailing.sent), failed=len(mailing.failed),
-           no_address=len(mailing.no_address), messages=mailing.messages, backend=backend.name)
-    return mailing
+    mailing.messages = len(outgoing)
+    return mailing, outgoing
 
 
-def _already_done(session: Session, round_: Round, kind: str) -> set[int]:
-    """Organisation ids to leave out: invited already, or (for a reminder) submitted."""
-    if kind == "invitation":
-        return set(session.scalars(select(SentMail.organisation_id).where(
-            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.ok.is_(True))))
-    return set(session.scalars(select(Response.organisation_id).where(
+def _greeting(name: str) -> str:
+    """«Hej Eva Ek!»; a mailbox without a person's name (the registry) gets «Hej!»."""
+    return "Hej!" if not name or name == "Registrator" else f"Hej {name}!"
+
+
+def _already_done(session: Session, round_: Round, kind: str, resend: bool = False) -> set[int]:
+    """Organisation ids to leave out: those that have submitted never get an invitation or a
+    reminder; an invitation also skips those invited already, unless ``resend``."""
+    done = set(session.scalars(select(Response.organisation_id).where(
         Response.round_id == round_.id, Response.status == "submitted")))
+    if kind == "invitation" and not resend:
+        done |= set(session.scalars(select(SentMail.organisation_id).where(
+            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.ok.is_(True))))
+    return done
 
 
 def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:

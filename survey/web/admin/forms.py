@@ -140,6 +140,7 @@ class TemplateForm(FlaskForm):
 class SendForm(FlaskForm):
     kind = HiddenField(validators=[DataRequired()])
     resend = BooleanField("Skicka även till organisationer som redan har fått inbjudan")
+    confirmed = HiddenField()  # "1" on the confirmation page: only then is anything sent
 
 
 class UserForm(FlaskForm):

@@ -15,6 +15,7 @@ from survey.mail.mailings import (
     PLACEHOLDERS,
     check_template,
     save_template,
+    plan_mailing,
     send_mailing,
     sent_mail,
     template_for,
@@ -71,16 +72,22 @@ def mail_template(round_id: int, kind: str) -> Any:
 
 @bp.post("/rundor/<int:round_id>/utskick/skicka")
 @staff_required()
-def mail_send(round_id: int) -> WerkzeugResponse:
+def mail_send(round_id: int) -> WerkzeugResponse | str:
     round_ = get_round(round_id)
     form = SendForm()
     if not form.validate_on_submit() or form.kind.data not in KIND_LABELS:
         abort(400)
     config = current_app.config
+    options = dict(secret=secret(), base_url=config["BASE_URL"],
+                   sender=config.get("MAIL_FROM") or DEFAULT_SENDER, resend=form.resend.data)
     try:
+        if form.confirmed.data != "1":  # first say what it would do: count, recipients, a message
+            plan, outgoing = plan_mailing(db.session, round_, form.kind.data, **options)
+            return render_template("admin/mail_confirm.html", round=round_, form=form, plan=plan,
+                                   outgoing=outgoing, kind_label=KIND_LABELS[form.kind.data],
+                                   crumbs=crumbs(round_))
         result = send_mailing(db.session, round_, form.kind.data, backend_from_config(config), actor(),
-                              secret=secret(), base_url=config["BASE_URL"],
-                              sender=config.get("MAIL_FROM") or DEFAULT_SENDER, resend=form.resend.data)
+                              **options)
     except MailError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.mailings", round_id=round_.id))

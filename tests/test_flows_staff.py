@@ -1,0 +1,92 @@
+# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
+"""Staff flows (issue 11): bulk actions say what they will do first; invitations never go
+to organisations that have submitted; the mails greet people, not mailboxes."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from survey.db import Organisation, Round, SentMail
+from survey.mail.contacts import save_contact
+from survey.web.extensions import db
+from tests.test_admin_support import (
+    IsolatedClient,
+    admin_client,
+    admin_user,
+    answer,
+    complete_answers,
+    kommun_round,
+    new_round,
+    post,
+)
+
+__all__ = ["admin_client", "admin_user", "kommun_round"]
+
+
+@pytest.fixture
+def app(app: Flask, tmp_path: Path) -> Flask:
+    app.test_client_class = IsolatedClient
+    app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"))
+    return app
+
+
+def _contacts(*codes: str) -> None:
+    orgs = {o.code: o for o in db.session.scalars(select(Organisation))}
+    for code in codes:
+        save_contact(db.session, orgs[code], f"registrator@{code}.se", "", "", "test")
+    save_contact(db.session, orgs[codes[0]], f"registrator@{codes[0]}.se", "Eva Ek", "eva@x.se", "test")
+    db.session.commit()
+
+
+def _mails(app: Flask) -> list[email.message.EmailMessage]:
+    folder = Path(app.config["MAIL_FILE_DIR"])
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+            for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+
+
+def test_a_mailing_is_confirmed_with_count_recipients_and_preview(app: Flask, admin_client: FlaskClient,
+                                                                  kommun_round: Round) -> None:
+    _contacts("0180", "1480")
+    url = f"/admin/rundor/{kommun_round.id}/utskick/skicka"
+    page = post(admin_client, url, {"kind": "invitation"}).get_data(as_text=True)
+    assert "2 organisationer får 3 meddelanden. Inget är skickat ännu." in page
+    assert "registrator@1480.se" in page and "eva@x.se" in page  # the recipients
+    assert "Hej Eva Ek!" in page or "Hej!" in page  # the message itself
+    assert "1 saknar e-postadress" in page
+    assert _mails(app) == [] and db.session.scalar(select(func.count()).select_from(SentMail)) == 0
+    post(admin_client, url, {"kind": "invitation", "confirmed": "1"})
+    assert len(_mails(app)) == 3
+
+
+def test_invitations_never_go_to_an_organisation_that_has_submitted(app: Flask, admin_client: FlaskClient,
+                                                                    kommun_round: Round) -> None:
+    _contacts("0180", "1480")
+    answer(kommun_round, "1480", complete_answers(kommun_round), submit_it=True)
+    url = f"/admin/rundor/{kommun_round.id}/utskick/skicka"
+    post(admin_client, url, {"kind": "invitation", "resend": "y", "confirmed": "1"})
+    post(admin_client, url, {"kind": "reminder", "confirmed": "1"})
+    assert {m["To"] for m in _mails(app)} == {"registrator@0180.se", "eva@x.se"}
+
+
+def test_mails_greet_people_and_name_the_right_role(app: Flask, admin_client: FlaskClient) -> None:
+    regions = new_round(codes="08", questionnaire="regioner-2025", name="Regioner 2026")
+    kommuner = new_round(codes="0180", name="Kommuner 2026")
+    orgs = {o.code: o for o in db.session.scalars(select(Organisation))}
+    save_contact(db.session, orgs["08"], "region.kalmar@regionkalmar.se", "", "", "test")
+    save_contact(db.session, orgs["0180"], "registrator@stockholm.se", "", "", "test")
+    db.session.commit()
+    for round_ in (regions, kommuner):
+        post(admin_client, f"/admin/rundor/{round_.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"})
+    by_to = {m["To"]: m.get_content() for m in _mails(app)}
+    region, kommun = by_to["region.kalmar@regionkalmar.se"], by_to["registrator@stockholm.se"]
+    assert region.startswith("Hej!\n") and "Registrator!" not in region
+    assert "chefläkaren" in region and "medicinskt ansvarig sjuksköterska" not in region
+    assert "medicinskt ansvarig sjuksköterska" in kommun
+    assert "/hela-enkaten" in region  # the whole questionnaire, to collect answers first
