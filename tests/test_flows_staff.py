@@ -90,3 +90,17 @@ def test_mails_greet_people_and_name_the_right_role(app: Flask, admin_client: Fl
     assert "chefläkaren" in region and "medicinskt ansvarig sjuksköterska" not in region
     assert "medicinskt ansvarig sjuksköterska" in kommun
     assert "/hela-enkaten" in region  # the whole questionnaire, to collect answers first
+
+
+def test_closing_a_round_says_what_it_will_do_first(app: Flask, admin_client: FlaskClient,
+                                                    kommun_round: Round) -> None:
+    answer(kommun_round, "1480", complete_answers(kommun_round), submit_it=True)
+    detail = admin_client.get(f"/admin/rundor/{kommun_round.id}").get_data(as_text=True)
+    assert f'/admin/rundor/{kommun_round.id}/status/close"' not in detail  # no one-click close
+    page = admin_client.get(f"/admin/rundor/{kommun_round.id}/stang").get_data(as_text=True)
+    assert "3 organisationer är med. 1 har skickat in sitt svar;" in page
+    assert "Stockholm" in page and "Upplands Väsby" in page and "Göteborg (" not in page
+    assert kommun_round.state == "open"
+    post(admin_client, f"/admin/rundor/{kommun_round.id}/status/close")
+    db.session.refresh(kommun_round)
+    assert kommun_round.state == "closed" and kommun_round.closed_at is not None

@@ -111,6 +111,17 @@ def round_detail(round_id: int) -> str:
                            crumbs=crumbs())
 
 
+@bp.get("/rundor/<int:round_id>/stang")
+@staff_required()
+def round_close_confirm(round_id: int) -> str:
+    """«Stäng omgången» first says what it does: how many can no longer answer, and who."""
+    round_ = get_round(round_id)
+    rows = load_progress(db.session, round_)
+    waiting = [row for row in rows if row.state != "submitted"]
+    return render_template("admin/round_close.html", round=round_, summary=summarise(rows),
+                           waiting=waiting, action=ActionForm(), crumbs=crumbs(round_))
+
+
 @bp.route("/rundor/<int:round_id>/andra", methods=["GET", "POST"])
 @staff_required()
 def round_edit(round_id: int) -> Any:
