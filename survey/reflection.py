@@ -69,7 +69,7 @@ def publish(session: Session, round_: Round, actor: str,
             questions: Sequence[ReflectionQuestion] | None = None, now: datetime | None = None) -> None:
     """Open the results and each organisation's reflection pages (a closed round only)."""
     if round_state(round_, today()) not in ("closed", "archived"):
-        raise ReflectionError("Resultaten kan publiceras först när rundan är stängd.")
+        raise ReflectionError("Resultaten kan publiceras först när omgången är stängd.")
     chosen = tuple(questions or default_reflection_questions(questionnaire_of(round_)))
     document = [{"stem": question.stem, "items": list(question.items)} for question in chosen]
     now = now or utcnow()

@@ -172,7 +172,7 @@ def _data_from_document(round_: Round, snapshot: ResultSnapshot) -> RoundData:
 def snapshot_data(round_: Round, snapshot: ResultSnapshot) -> RoundData:
     """The frozen round, after checking that nothing about it has changed since the freeze."""
     if document_hash(snapshot.data) != snapshot.content_hash:
-        raise SnapshotError(f"version {snapshot.version} av runda {round_.id} stämmer inte med sin "
+        raise SnapshotError(f"version {snapshot.version} av omgång {round_.id} stämmer inte med sin "
                             f"kontrollsumma {snapshot.content_hash[:12]}…")
     data = _data_from_document(round_, snapshot)
     if data.questionnaire.content_hash != snapshot.questionnaire_hash:
@@ -194,7 +194,7 @@ def snapshot_version(session: Session, round_: Round, version: int) -> ResultSna
     found = session.scalar(select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id,
                                                         ResultSnapshot.version == version))
     if found is None:
-        raise SnapshotError(f"runda {round_.id} har ingen fryst version {version}")
+        raise SnapshotError(f"omgång {round_.id} har ingen fryst version {version}")
     return found
 
 
@@ -244,7 +244,7 @@ def lift_freeze(session: Session, round_: Round, actor: str, reason: str,
     """Lift the freeze in force (so answers may be imported again); the snapshot stays."""
     current = current_snapshot(session, round_)
     if current is None:
-        raise SnapshotError(f"runda {round_.id} är inte fryst")
+        raise SnapshotError(f"omgång {round_.id} är inte fryst")
     if not reason.strip():
         raise SnapshotError("ange ett skäl till att frysningen hävs")
     current.lifted_at, current.lifted_by, current.lift_reason = now or utcnow(), actor, reason.strip()

@@ -48,7 +48,7 @@ def _round(round_id: int) -> Any:
 
     round_ = db.session.get(Round, round_id)
     if round_ is None:
-        raise click.ClickException(f"ingen runda med id {round_id}")
+        raise click.ClickException(f"ingen omgång med id {round_id}")
     return round_
 
 
@@ -171,7 +171,7 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
         click.echo(f"{path.name}: {report.responses} svar utan fel; inget sparades (--dry-run)")
         return
     db.session.commit()
-    click.echo(f"importerade {report.responses} svar till runda {round_.id} "
+    click.echo(f"importerade {report.responses} svar till omgång {round_.id} "
                f"({report.submitted} inskickade, {report.drafts} utkast, {report.created} nya; "
                f"{report.changed_answers} ändrade svarsvärden)")
 
@@ -189,7 +189,7 @@ def freeze_command(round_id: int, note: str) -> None:
     snapshot, created = freeze_round(db.session, round_, cli_actor(), note)
     db.session.commit()
     verb = "frös" if created else "oförändrad sedan"
-    click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
+    click.echo(f"{verb} version {snapshot.version} av omgång {round_.id}: "
                f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
 
 
@@ -208,4 +208,4 @@ def unfreeze_command(round_id: int, reason: str) -> None:
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")
+    click.echo(f"hävde frysningen av omgång {round_.id} (version {snapshot.version} finns kvar)")

@@ -35,7 +35,7 @@ def _round(round_id: int) -> Any:
 
     round_ = db.session.get(Round, round_id)
     if round_ is None:
-        raise click.ClickException(f"ingen runda med id {round_id}")
+        raise click.ClickException(f"ingen omgång med id {round_id}")
     return round_
 
 
@@ -73,7 +73,7 @@ def _round_commands(round_group: click.Group) -> None:
         r = _round(round_id)
         _commit_or_fail(lambda: change_round(db.session, r, name or r.name, opens.date() if opens else r.opens_on,
                                              closes.date() if closes else r.closes_on, _actor(actor), today()))
-        click.echo(f"runda {r.id}: {r.opens_on} – {r.closes_on}")
+        click.echo(f"omgång {r.id}: {r.opens_on} – {r.closes_on}")
 
     for state, service in (("open", "open_round"), ("close", "close_round"), ("archive", "archive_round")):
         _state_command(round_group, state, service)
@@ -93,10 +93,10 @@ def _round_commands(round_group: click.Group) -> None:
         if code:
             _commit_or_fail(lambda: extend_member(db.session, member_of(db.session, r, code), until.date(),
                                                   reason, _actor(actor)))
-            click.echo(f"runda {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
+            click.echo(f"omgång {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
         else:
             _commit_or_fail(lambda: extend_round(db.session, r, until.date(), reason, _actor(actor)))
-            click.echo(f"runda {r.id}: sista svarsdag {r.closes_on} för alla")
+            click.echo(f"omgång {r.id}: sista svarsdag {r.closes_on} för alla")
 
     @round_group.command("replace-link")
     @click.argument("round_id", type=int)
@@ -187,11 +187,11 @@ def _response_commands(cli: FlaskGroup) -> None:
             member = member_of(db.session, r, code)
             response = find_response(db.session, r, member.organisation)
             if response is None:
-                raise StaffError(f"{code} har inget svar i runda {r.id}")
+                raise StaffError(f"{code} har inget svar i omgång {r.id}")
             reopen_response(db.session, response, reason, _actor(actor))
 
         _commit_or_fail(act)
-        click.echo(f"runda {r.id}: svaret från {code} är öppnat igen")
+        click.echo(f"omgång {r.id}: svaret från {code} är öppnat igen")
 
 
 # -- contacts and mail ------------------------------------------------------------------------
@@ -392,7 +392,7 @@ def _sync_command(round_group: click.Group) -> None:
         opened = sync_round_states(db.session, today())
         db.session.commit()
         for r in opened:
-            click.echo(f"runda {r.id} öppnad")
+            click.echo(f"omgång {r.id} öppnad")
 
 
 def register(cli: FlaskGroup) -> None:

@@ -270,7 +270,7 @@ def reopen_response(session: Session, response: Response, reason: str, actor: st
     """Let the organisation change a submitted response again (reason recorded twice: in the
     answer history, which the organisation's page shows, and in the audit log)."""
     _require(response.status == "submitted", "Bara ett inskickat svar kan öppnas igen.")
-    _require(response.round.state not in ("archived",), "Rundan är arkiverad.")
+    _require(response.round.state not in ("archived",), "Omgången är arkiverad.")
     _require(bool(reason.strip()), "Ange ett skäl.")
     reopen(session, response, actor, reason)
     record(session, actor, "response.reopen", response.round, response.organisation,

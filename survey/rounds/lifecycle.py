@@ -144,8 +144,8 @@ def member_state(member: RoundOrganisation, on: date) -> str:
 def change_round(session: Session, round_: Round, name: str, opens: date, closes: date,
                  actor: str, on: date) -> None:
     """Name and dates of a round that has not opened yet (later, extend the deadline)."""
-    _require(round_state(round_, on) == "planned", "Datumen kan bara ändras innan rundan har öppnat.")
-    _require(closes >= opens, f"Rundan stänger ({closes}) innan den öppnar ({opens}).")
+    _require(round_state(round_, on) == "planned", "Datumen kan bara ändras innan omgången har öppnat.")
+    _require(closes >= opens, f"Omgången stänger ({closes}) innan den öppnar ({opens}).")
     _require(bool(name.strip()), "Ange ett namn.")
     changes = {"name": [round_.name, name.strip()], "opens_on": [str(round_.opens_on), str(opens)],
                "closes_on": [str(round_.closes_on), str(closes)]}
@@ -160,7 +160,7 @@ def refresh_questionnaire(session: Session, round_: Round, actor: str, on: date)
 
     Once a round opens its questionnaire is frozen: responses record the hash they answered.
     """
-    _require(round_state(round_, on) == "planned", "Enkäten är låst när rundan har öppnat.")
+    _require(round_state(round_, on) == "planned", "Enkäten är låst när omgången har öppnat.")
     newest = latest_version(session, round_.questionnaire_version.questionnaire_id)
     if newest.id == round_.questionnaire_version_id:
         return False
@@ -172,10 +172,10 @@ def refresh_questionnaire(session: Session, round_: Round, actor: str, on: date)
 
 def open_round(session: Session, round_: Round, actor: str, on: date) -> None:
     """Open now: a planned round opens early (its opening day becomes today)."""
-    _require(round_.state in ("planned", "closed"), "Rundan är redan öppen eller arkiverad.")
+    _require(round_.state in ("planned", "closed"), "Omgången är redan öppen eller arkiverad.")
     _require(round_.closes_on >= on and round_state(round_, on) != "open",
-             "Sista svarsdagen har passerat: förläng rundan i stället." if round_.closes_on < on
-             else "Rundan är redan öppen.")
+             "Sista svarsdagen har passerat: förläng omgången i stället." if round_.closes_on < on
+             else "Omgången är redan öppen.")
     details = {"from": round_.state}
     if round_.opens_on > on:
         details["opens_on"] = f"{round_.opens_on} → {on}"
@@ -210,7 +210,7 @@ def sync_round_states(session: Session, on: date) -> list[Round]:
 
 def extend_round(session: Session, round_: Round, until: date, reason: str, actor: str) -> None:
     """A later deadline for everyone (recorded with the reason)."""
-    _require(round_.state != "archived", "En arkiverad runda kan inte förlängas.")
+    _require(round_.state != "archived", "En arkiverad omgång kan inte förlängas.")
     _require(until > round_.closes_on, f"Den nya sista dagen måste vara efter {round_.closes_on}.")
     _require(bool(reason.strip()), "Ange ett skäl till förlängningen.")
     record(session, actor, "round.extend", round_, old=str(round_.closes_on), new=str(until),
@@ -222,7 +222,7 @@ def extend_member(session: Session, member: RoundOrganisation, until: date, reas
                   actor: str) -> None:
     """A later deadline for one organisation; a date not after the round's removes it."""
     round_ = member.round
-    _require(round_.state != "archived", "En arkiverad runda kan inte förlängas.")
+    _require(round_.state != "archived", "En arkiverad omgång kan inte förlängas.")
     _require(bool(reason.strip()), "Ange ett skäl till förlängningen.")
     new = until if until > round_.closes_on else None
     record(session, actor, "member.extend", round_, member.organisation,
@@ -244,6 +244,6 @@ def replace_link(session: Session, member: RoundOrganisation, actor: str, secret
 def member_of(session: Session, round_: Round, code: str) -> RoundOrganisation:
     member = session.scalar(select(RoundOrganisation).join(Organisation)
                             .where(RoundOrganisation.round_id == round_.id, Organisation.code == code))
-    _require(member is not None, f"Organisation {code} är inte med i rundan.")
+    _require(member is not None, f"Organisation {code} är inte med i omgången.")
     assert member is not None
     return member

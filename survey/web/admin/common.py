@@ -53,9 +53,9 @@ def errors_of(form: FlaskForm) -> list[tuple[str, str]]:
 
 
 ACTION_LABELS = {
-    "round.create": "Rundan skapades", "round.edit": "Rundan ändrades",
-    "round.questionnaire": "Ny version av enkäten", "round.open": "Rundan öppnades",
-    "round.close": "Rundan stängdes", "round.archive": "Rundan arkiverades",
+    "round.create": "Omgången skapades", "round.edit": "Omgången ändrades",
+    "round.questionnaire": "Ny version av enkäten", "round.open": "Omgången öppnades",
+    "round.close": "Omgången stängdes", "round.archive": "Omgången arkiverades",
     "round.extend": "Sista svarsdagen förlängdes för alla",
     "member.extend": "Sista svarsdagen ändrades för en organisation",
     "link.replace": "Länken byttes ut", "response.reopen": "Svaret öppnades igen",

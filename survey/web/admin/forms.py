@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from survey.staff.accounts import EMAIL
 from survey.staff.passwords import MIN_LENGTH
 
-ROLE_CHOICES = [("analyst", "Analytiker – rundor, framsteg och resultat"),
+ROLE_CHOICES = [("analyst", "Analytiker – omgångar, framsteg och resultat"),
                 ("admin", "Administratör – allt, även användare")]
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-10-19."
 REQUIRED = "Fältet måste fyllas i."
@@ -75,7 +75,7 @@ class PasswordChangeForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     questionnaire = SelectField("Enkät", validators=[DataRequired("Välj en enkät.")])
-    name = StringField("Namn på rundan", validators=[Optional(), Length(max=200)])
+    name = StringField("Namn på omgången", validators=[Optional(), Length(max=200)])
     selection = RadioField("Organisationer", choices=choices([
         ("all", "Alla organisationer som enkäten vänder sig till"),
         ("codes", "Ett urval (ange koder nedan)")]), default="all")
@@ -94,7 +94,7 @@ class RoundForm(FlaskForm):
 
 
 class RoundEditForm(FlaskForm):
-    name = StringField("Namn på rundan", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField("Namn på omgången", validators=[DataRequired(REQUIRED), Length(max=200)])
     opens = date_field("Öppnar")
     closes = date_field("Sista svarsdag")
 

@@ -33,11 +33,11 @@ from survey.web.auth import staff_required
 from survey.web.extensions import db
 
 STATE_ACTIONS = {"open": open_round, "close": close_round, "archive": archive_round}
-STATE_DONE = {"open": "Rundan är öppen.", "close": "Rundan är stängd.", "archive": "Rundan är arkiverad."}
+STATE_DONE = {"open": "Omgången är öppen.", "close": "Omgången är stängd.", "archive": "Omgången är arkiverad."}
 
 
 def crumbs(round_: Round | None = None) -> list[tuple[str, str]]:
-    trail = [("Rundor", url_for("admin.index"))]
+    trail = [("Omgångar", url_for("admin.index"))]
     if round_ is not None:
         trail.append((round_.name, url_for("admin.round_detail", round_id=round_.id)))
     return trail
@@ -85,7 +85,7 @@ def round_new() -> Any:
                    questionnaire=version.questionnaire_id, opens_on=str(round_.opens_on),
                    closes_on=str(round_.closes_on))
             db.session.commit()
-            flash(f"Rundan «{round_.name}» är skapad för {len(orgs)} organisationer.", "success")
+            flash(f"Omgången «{round_.name}» är skapad för {len(orgs)} organisationer.", "success")
             return redirect(url_for("admin.round_detail", round_id=round_.id))
     return render_template("admin/round_new.html", form=form, errors=errors_of(form), crumbs=crumbs())
 
@@ -127,7 +127,7 @@ def round_close_confirm(round_id: int) -> str:
 def round_edit(round_id: int) -> Any:
     round_ = get_round(round_id)
     if round_state(round_) != "planned":
-        flash("Rundan har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
+        flash("Omgången har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
         return redirect(url_for("admin.round_detail", round_id=round_.id))
     form = RoundEditForm(obj=round_, opens=round_.opens_on, closes=round_.closes_on)
     if form.validate_on_submit():
@@ -138,7 +138,7 @@ def round_edit(round_id: int) -> Any:
             form.opens.errors = [str(error)]
         else:
             db.session.commit()
-            flash("Rundan är ändrad.", "success")
+            flash("Omgången är ändrad.", "success")
             return redirect(url_for("admin.round_detail", round_id=round_.id))
     return render_template("admin/round_edit.html", round=round_, form=form, errors=errors_of(form),
                            crumbs=crumbs(round_))
@@ -172,8 +172,8 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Rundan använder nu den senaste versionen av enkäten." if changed
-                  else "Rundan använder redan den senaste versionen.", "success")
+            flash("Omgången använder nu den senaste versionen av enkäten." if changed
+                  else "Omgången använder redan den senaste versionen.", "success")
     return redirect(url_for("admin.round_detail", round_id=round_.id))
 
 
