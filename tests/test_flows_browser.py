@@ -140,3 +140,9 @@ def test_the_whole_questionnaire_prints_with_conditions_in_words(app: Flask, liv
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "sida")],
                        check=True)
         assert len(list(tmp_path.glob("sida-*.png"))) == 3
+
+
+def test_public_pages_are_accessible(app: Flask, live_server: LiveServer, page: Any) -> None:
+    for path in ("/", "/tillganglighet", "/personuppgifter", "/kontakt"):
+        page.goto(live_server.url + path)
+        assert_accessible(page, path)

@@ -107,3 +107,21 @@ def test_a_failed_receipt_mail_is_said_and_the_submission_stands(app: Flask, cli
     page = client.get(_submit(client, invited, REGION)).text
     assert "Bekräftelsen kunde inte skickas" in page and "Svaren är inskickade" in page
     assert db.session.scalar(select(Response.status)) == "submitted"
+
+
+def test_public_service_basics(app: Flask, client: FlaskClient) -> None:
+    start = client.get("/")
+    assert start.status_code == 200 and "Har du fått en länk?" in start.text and "/admin/" in start.text
+    with client.get("/favicon.ico") as favicon:
+        assert favicon.status_code == 200 and favicon.mimetype == "image/svg+xml"
+    for path, words in (("/tillganglighet", "lagen (2018:1937)"), ("/personuppgifter", "personuppgiftsansvarig"),
+                        ("/kontakt", "patientsakerhet@socialstyrelsen.se")):
+        page = client.get(path)
+        assert page.status_code == 200 and words in page.text
+    invited = open_round(app)
+    identify(client, invited)
+    overview = client.get(invited.url()).text
+    for path in ("/tillganglighet", "/personuppgifter", "/kontakt", "favicon.svg"):
+        assert path in overview  # on every respondent page, through the shared layout
+    app.config["AGENCY_EMAIL"] = "enkat@exempel.se"  # the agency's own details are settings
+    assert "enkat@exempel.se" in client.get("/kontakt").text
