@@ -104,3 +104,26 @@ def test_closing_a_round_says_what_it_will_do_first(app: Flask, admin_client: Fl
     post(admin_client, f"/admin/rundor/{kommun_round.id}/status/close")
     db.session.refresh(kommun_round)
     assert kommun_round.state == "closed" and kommun_round.closed_at is not None
+
+
+def test_events_show_what_respondents_did(app: Flask, admin_client: FlaskClient, kommun_round: Round) -> None:
+    from tests.respond_helpers import Invited, identify, post_section
+    from tests.test_flows_respond import _submit
+
+    from survey.rounds.lifecycle import active_link
+    from survey.rounds.links import derive_token
+
+    tokens = {m.organisation.code: derive_token(app.config["SECRET_KEY"], active_link(m).nonce)  # type: ignore[union-attr]
+              for m in kommun_round.members}
+    invited = Invited(kommun_round.id, tokens)
+    respondent = app.test_client()
+    identify(respondent, invited, "0114")
+    section = kommun_round.questionnaire_version.definition["sections"][0]["id"]
+    first = next(f for f in complete_answers(kommun_round))
+    post_section(respondent, invited, section, {first: complete_answers(kommun_round)[first]}, code="0114")
+    _submit(app.test_client(), invited, "1480")
+    page = admin_client.get(f"/admin/rundor/{kommun_round.id}/handelser").get_data(as_text=True)
+    assert "Inga händelser ännu" not in page
+    for words in ("Angav namn och e-post för att svara", "Svar sparades", "Svaren skickades in",
+                  "Anna Andersson &lt;anna@example.se&gt;", "Upplands Väsby", "Göteborg", "kvittensnummer: PS-2025-1480-"):
+        assert words in page, words

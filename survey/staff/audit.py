@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.db import (
-    AuditEvent,
-    Organisation,
-    Round,
-    utcnow,
-)
+from survey.db import AnswerHistory, AuditEvent, Organisation, Response, Round, utcnow
 
 
 # -- audit ----------------------------------------------------------------------------------
@@ -39,3 +36,51 @@ def record_for(session: Session, actor: str, action: str, round_id: int, organis
 def round_events(session: Session, round_: Round, limit: int = 500) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.round_id == round_.id)
                                 .order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of a round's «Händelser»: a recorded action or a burst of a person's saves."""
+
+    at: datetime
+    actor: str
+    action: str
+    organisation_name: str
+    details: dict[str, Any]
+
+
+SAVE_BURST = timedelta(minutes=30)  # saves closer than this are one «Svar sparades»
+
+
+def round_timeline(session: Session, round_: Round, limit: int = 500) -> list[Event]:
+    """Staff, system and respondent events of the round, the latest first.
+
+    Respondents' saves are not logged one by one (autosave writes often); they come from
+    the answer history, each person's saves within half an hour as one event.
+    """
+    events = [Event(e.at, e.actor, e.action, e.organisation.name if e.organisation else "", e.details)
+              for e in round_events(session, round_, limit)]
+    events += _save_bursts(session, round_)
+    return sorted(events, key=lambda e: _aware(e.at), reverse=True)[:limit]
+
+
+def _save_bursts(session: Session, round_: Round) -> list[Event]:
+    rows = session.execute(
+        select(Organisation.name, AnswerHistory.changed_by, AnswerHistory.changed_at)
+        .join(Response, AnswerHistory.response_id == Response.id)
+        .join(Organisation, Response.organisation_id == Organisation.id)
+        .where(Response.round_id == round_.id, AnswerHistory.source == "respondent",
+               AnswerHistory.answer_id != "_status")
+        .order_by(Organisation.name, AnswerHistory.changed_by, AnswerHistory.changed_at)).all()
+    bursts: list[Event] = []
+    for name, who, at in rows:
+        last = bursts[-1] if bursts else None
+        if last and (last.organisation_name, last.actor) == (name, who) and _aware(at) - _aware(last.at) < SAVE_BURST:
+            bursts[-1] = Event(at, who, "respondent.save", name, {"answers": last.details["answers"] + 1})
+        else:
+            bursts.append(Event(at, who, "respondent.save", name, {"answers": 1}))
+    return bursts
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

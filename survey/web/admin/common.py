@@ -67,13 +67,15 @@ ACTION_LABELS = {
     "answers.import": "Svar importerades",
     "user.disable": "Användaren stängdes av", "user.enable": "Användaren aktiverades",
     "user.password": "Lösenordet byttes", "user.role": "Rollen ändrades",
+    "respondent.identify": "Angav namn och e-post för att svara", "respondent.save": "Svar sparades",
+    "respondent.submit": "Svaren skickades in", "respondent.receipt_mail": "Kvitto skickades med e-post",
 }
 DETAIL_LABELS = {
     "reason": "skäl", "old": "från", "new": "till", "organisations": "organisationer",
     "sent": "skickade till", "failed": "misslyckades", "no_address": "saknar adress",
     "messages": "meddelanden", "backend": "sätt", "kind": "mall", "changes": "ändringar",
     "answers": "svar", "from": "från tillstånd", "opens_on": "öppnar", "closes_on": "stänger",
-    "questionnaire": "enkät",
+    "questionnaire": "enkät", "number": "kvittensnummer", "to": "till",
 }
 
 

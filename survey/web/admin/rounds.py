@@ -25,7 +25,7 @@ from survey.rounds.lifecycle import (
     sync_round_states,
 )
 from survey.rounds.progress import load_progress
-from survey.staff.audit import record, round_events
+from survey.staff.audit import record, round_timeline
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_round, round_state
 from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices
@@ -200,5 +200,5 @@ def round_extend(round_id: int) -> Any:
 def round_events_page(round_id: int) -> str:
     round_ = get_round(round_id)
     return render_template("admin/round_events.html", round=round_,
-                           events=round_events(db.session, round_), crumbs=crumbs(round_))
+                           events=round_timeline(db.session, round_), crumbs=crumbs(round_))
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Respondent, RespondentSession, utcnow
+from survey.staff.audit import record_for
 from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
@@ -112,6 +113,8 @@ def register(invitation: Invitation, name: str, email: str) -> Person:
     db.session.add(RespondentSession(respondent=found, key_hash=_hash(key)))
     db.session.flush()
     person = Person(found.id, name, email, key)
+    record_for(db.session, person.actor, "respondent.identify", invitation.round_id,
+               invitation.organisation_id)
     remember(invitation, person)
     return person
 
