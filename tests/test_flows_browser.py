@@ -146,3 +146,43 @@ def test_public_pages_are_accessible(app: Flask, live_server: LiveServer, page: 
     for path in ("/", "/tillganglighet", "/personuppgifter", "/kontakt"):
         page.goto(live_server.url + path)
         assert_accessible(page, path)
+
+
+def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServer, page: Any) -> None:
+    from sqlalchemy import select
+
+    from survey.db import Organisation
+    from survey.mail.contacts import save_contact
+    from survey.web.extensions import db
+    from tests.test_admin_browser import _login
+    from tests.test_admin_support import ADMIN, answer, complete_answers, make_staff, new_round
+
+    make_staff(ADMIN, "admin", "Astrid Admin")
+    round_ = new_round("0180,1480,0114")
+    answer(round_, "1480", complete_answers(round_), submit_it=True)
+    orgs = {o.code: o for o in db.session.scalars(select(Organisation))}
+    save_contact(db.session, orgs["0180"], "registrator.for.halso.och.sjukvardsforvaltningen@stockholm.se",
+                 "Eva Ek", "eva.ek.langt.namn.for.att.prova@stockholm.se", "test")
+    db.session.commit()
+    base = live_server.url
+    _login(page, base)
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(f"{base}/admin/rundor/{round_.id}/utskick")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skicka inbjudningar").click()
+    assert "Inget är skickat ännu" in page.locator("main").inner_text()
+    assert_accessible(page, "mailing confirmation")
+    page.goto(f"{base}/admin/rundor/{round_.id}/stang")
+    assert_accessible(page, "close confirmation")
+    page.goto(f"{base}/admin/rundor/{round_.id}/handelser")
+    assert_accessible(page, "events")
+    page.goto(f"{base}/admin/rundor/{round_.id}/org/0180")
+    overflow = page.evaluate("() => { const d = document.querySelector('dd.email');"
+                             " return d.scrollWidth - d.clientWidth; }")
+    assert overflow <= 0, "the recipient e-mail runs off the edge"
+    page.goto(f"{base}/admin/")
+    tag = page.locator("td .tag").first
+    assert tag.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    box = tag.bounding_box()
+    assert box is not None and box["height"] < 30  # one line
+    assert_accessible(page, "rounds at 800 px")
