@@ -186,3 +186,30 @@ def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServ
     box = tag.bounding_box()
     assert box is not None and box["height"] < 30  # one line
     assert_accessible(page, "rounds at 800 px")
+
+
+def test_results_and_themes_pages_at_the_demos_full_size(app: Flask, live_server: LiveServer, page: Any) -> None:
+    from survey.demo.data_2024 import ensure_demo_reflection
+    from survey.demo.data_2025 import ensure_demo_2025
+    from survey.web.extensions import db
+    from tests.test_admin_browser import _login
+    from tests.test_admin_support import ADMIN, make_staff
+
+    make_staff(ADMIN, "admin", "Astrid Admin")
+    round_ = ensure_demo_2025(db.session, app.config["SECRET_KEY"])
+    db.session.commit()
+    ensure_demo_reflection(db.session, app.config["SECRET_KEY"], live_server.url)
+    db.session.commit()
+    _login(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/resultat/{round_.id}")
+    lift = page.locator("form[aria-labelledby=lift-title]")
+    if lift.count():  # «Skäl» sits inside the form whose heading is «Häv frysningen»
+        assert lift.get_by_label("Skäl").count() == 1
+    assert_accessible(page, "results at full size")
+    page.goto(f"{live_server.url}/admin/teman/{round_.id}/")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 16_500 / 2, f"the themes page is {height} px tall"
+    assert "q01_kommentar" not in page.locator("main").inner_text()
+    assert_accessible(page, "themes at full size")
+    page.get_by_role("navigation", name="Frågor med fritextsvar").get_by_role("link").first.click()
+    assert_accessible(page, "themes, another question")
