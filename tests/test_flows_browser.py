@@ -125,7 +125,8 @@ def test_the_whole_questionnaire_prints_with_conditions_in_words(app: Flask, liv
     page.get_by_role("link", name="Hela enkäten att läsa eller skriva ut").click()
     page.wait_for_selector("h1")
     text = page.locator("main").inner_text()
-    assert "Besvaras om ni svarat Ja eller «Nej, men beslut har fattats om att ta fram en handlingsplan» på fråga 1" in text
+    assert ("Besvaras om ni svarat Ja eller «Nej, men beslut har fattats om att ta fram en handlingsplan» "
+            "på fråga 1") in text
     assert "Besvaras för varje rad nedan där ni svarat Ja på fråga 3" in text
     assert "Politisk nivå" in text and "q01a" not in text
     assert_accessible(page, "whole questionnaire")

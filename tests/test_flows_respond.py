@@ -81,7 +81,8 @@ def test_receipt_number_mail_and_file_names_in_words(app: Flask, client: FlaskCl
     stored = db.session.scalar(select(Response.receipt_number).where(Response.receipt_number == number.group(1)))
     assert stored == number.group(1)
     # The confirmation e-mail: to the person who submitted, with the number and the answers.
-    [sent] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in (tmp_path / "mail").iterdir()]
+    [sent] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+              for p in (tmp_path / "mail").iterdir()]
     assert sent["To"] == "anna@example.se" and number.group(1) in sent["Subject"]
     assert number.group(1) in sent.get_body(("plain",)).get_content()
     [attached] = list(sent.iter_attachments())

@@ -30,6 +30,7 @@ __all__ = [
     "HISTORY_SOURCES", "MAIL_KINDS", "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
     "SESSION_END_REASONS", "STAFF_ROLES", "AccessLink", "Answer", "AnswerHistory", "AuditEvent", "Base",
     "MailTemplate", "Organisation", "OrganisationContact", "QuestionnaireVersion", "Quote", "ReflectionNote",
-    "ReflectionPublication", "Respondent", "RespondentSession", "Response", "ResultSnapshot", "Round", "RoundOrganisation", "SentMail",
+    "ReflectionPublication", "Respondent", "RespondentSession", "Response", "ResultSnapshot", "Round",
+    "RoundOrganisation", "SentMail",
     "StaffSession", "StaffUser", "Theme", "ThemeAssignment", "ThrottleEvent", "Timestamp", "utcnow",
 ]
