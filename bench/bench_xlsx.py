@@ -12,7 +12,12 @@ Each stage runs in its own process, so its peak memory (``ru_maxrss``) is its ow
 - ``ours-small``: the same for n / 10 (aggregating its own), to show memory does not grow with n;
 - ``bare``: XlsxWriter in constant_memory mode, ``write_row`` of the same values of ``Svar``
   and ``Koder`` (computed beforehand, no formats, no other sheets);
-- ``bare-openpyxl`` (with ``--with-openpyxl``): openpyxl write-only, the same values.
+- ``bare-openpyxl`` (with ``--with-openpyxl``): openpyxl write-only, the same values;
+- ``ours-sav`` / ``ours-dta``: ``exports.stats.write_sav`` / ``write_dta`` from the responses
+  (routing, numeric codes, missing-value codes, the data frame, labels);
+- ``bare-sav`` / ``bare-dta``: pyreadstat writing the same data frame (made before the clock
+  starts) with no labels and no missing-value declarations (target ≤ 1.5; memory stated: the
+  data frame holds every row, so it grows with n).
 
 The responses are 1,000 distinct synthetic responses of ``regioner-2025`` (routed, with item
 non-response and awkward text), cycled over n organisations, so generating them costs the
@@ -39,7 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults, aggregate
+from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults, aggregate  # noqa: E402
 from survey.questionnaire import Questionnaire, load_questionnaire  # noqa: E402
 from survey.questionnaire.routing import applicable_ids, effective_answers  # noqa: E402
 
@@ -211,13 +216,53 @@ def _bare_openpyxl(q: Questionnaire, rows: Iterator[tuple[list[object], list[obj
     workbook.save(str(path))
 
 
+def _stats_content(q: Questionnaire, n: int) -> Any:
+    from exports.stats import StatsFile
+
+    info = RoundInfo(1, "Benchmark", date(2025, 9, 23), date(2025, 10, 19))
+    return StatsFile(info, q, ((r.organisation, r) for r in responses(q, n)), datetime.now(UTC))
+
+
+def stage_ours_stats(n: int, path: Path) -> Clock:
+    from exports.stats import write_dta, write_sav
+
+    q = questionnaire()
+    content = _stats_content(q, n)
+    with Clock() as clock:
+        (write_sav if path.suffix == ".sav" else write_dta)(path, content)
+    return clock
+
+
+def stage_bare_stats(n: int, path: Path) -> Clock:
+    import pyreadstat
+
+    from exports.stats import data_frame
+
+    q = questionnaire()
+    stata = path.suffix == ".dta"
+    frame, _ = data_frame(_stats_content(q, n), stata=stata)
+    for column in frame.columns:  # what our writer does to text columns before writing
+        if frame[column].dtype == object and not stata:
+            frame[column] = frame[column].where(frame[column].notna(), "")
+    with Clock() as clock:
+        if stata:
+            pyreadstat.write_dta(frame, str(path), missing_user_values={
+                c: ["a", "b", "c"] for c in frame.columns if frame[c].map(lambda v: v in ("a", "b", "c")).any()})
+        else:
+            pyreadstat.write_sav(frame, str(path))
+    return clock
+
+
 STAGES = {"aggregate": stage_aggregate, "ours": stage_ours, "ours-small": stage_ours,
-          "bare": stage_bare, "bare-openpyxl": stage_bare_openpyxl}
+          "bare": stage_bare, "bare-openpyxl": stage_bare_openpyxl,
+          "ours-sav": stage_ours_stats, "bare-sav": stage_bare_stats,
+          "ours-dta": stage_ours_stats, "bare-dta": stage_bare_stats}
 
 
 def run_stage(name: str, n: int, folder: Path) -> dict[str, float]:
     """One stage in a fresh interpreter: its time and its own peak RSS."""
-    path = folder / ("results.pickle" if name == "aggregate" else f"{name}.xlsx")
+    suffix = f".{name[-3:]}" if name[-3:] in ("sav", "dta") else ".xlsx"
+    path = folder / ("results.pickle" if name == "aggregate" else f"{name}{suffix}")
     if name == "ours-small":
         path = folder / "small" / "ours-small.xlsx"
         path.parent.mkdir(exist_ok=True)
@@ -241,6 +286,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="responses (default 100,000)")
     parser.add_argument("--with-openpyxl", action="store_true", help="also time bare openpyxl")
+    parser.add_argument("--only", choices=["xlsx", "stats"], help="only the Excel or only the SPSS/Stata stages")
     parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -250,6 +296,8 @@ def main() -> None:
     plan = [("aggregate", args.n), ("ours", args.n), ("bare", args.n), ("ours-small", args.n // 10)]
     if args.with_openpyxl:
         plan.append(("bare-openpyxl", args.n))
+    stats = [(name, args.n) for name in ("ours-sav", "bare-sav", "ours-dta", "bare-dta")]
+    plan = {"xlsx": plan, "stats": stats}.get(args.only or "", plan + stats)
     found = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, n in plan:
@@ -258,11 +306,17 @@ def main() -> None:
             print(f"{name:<14} n={n:>7,}  {stage['seconds']:7.1f} s  (cpu {stage['cpu']:6.1f} s)  "
                   f"peak {stage['peak_mb']:6.1f} MB  file {stage['bytes'] / 2**20:6.1f} MB".replace(",", " "),
                   flush=True)
-    ratio = found["ours"]["seconds"] / found["bare"]["seconds"]
-    cpu_ratio = found["ours"]["cpu"] / found["bare"]["cpu"]
-    print(f"ratio ours / bare XlsxWriter: {ratio:.2f} wall clock, {cpu_ratio:.2f} cpu (target ≤ 1.3)")
-    print(f"peak memory: {found['ours']['peak_mb']:.1f} MB at n={args.n}, "
-          f"{found['ours-small']['peak_mb']:.1f} MB at n={args.n // 10} (target: flat, under 100 MB)")
+    if "ours" in found:
+        ratio = found["ours"]["seconds"] / found["bare"]["seconds"]
+        cpu_ratio = found["ours"]["cpu"] / found["bare"]["cpu"]
+        print(f"ratio ours / bare XlsxWriter: {ratio:.2f} wall clock, {cpu_ratio:.2f} cpu (target ≤ 1.3)")
+        print(f"peak memory: {found['ours']['peak_mb']:.1f} MB at n={args.n}, "
+              f"{found['ours-small']['peak_mb']:.1f} MB at n={args.n // 10} (target: flat, under 100 MB)")
+    for kind in ("sav", "dta"):
+        if f"ours-{kind}" in found:
+            ours, bare = found[f"ours-{kind}"], found[f"bare-{kind}"]
+            print(f"ratio ours / bare pyreadstat .{kind}: {ours['seconds'] / bare['seconds']:.2f} wall clock "
+                  f"(target ≤ 1.5); peak memory {ours['peak_mb']:.0f} MB (bare {bare['peak_mb']:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -24,12 +24,12 @@ def merge_csv(rows: list[list[str]]) -> bytes:
 
 def merge_xlsx(rows: list[list[str]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Utskick")
 
-    def text(value: str) -> WriteOnlyCell:
+    def text(value: str) -> Cell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell

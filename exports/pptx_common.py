@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import TypedDict, Unpack, cast
 
 from lxml import etree
 from pptx import Presentation
@@ -27,10 +27,11 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.text.text import TextFrame
-from pptx.util import Cm, Emu, Pt
+from pptx.util import Cm, Emu, Length, Pt
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "socialstyrelsen.pptx"
 LAYOUT_TITLE, LAYOUT_SECTION, LAYOUT_TITLE_ONLY = 0, 2, 5
@@ -105,7 +106,7 @@ def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
     return lines
 
 
-def _indent(level: int) -> Emu:
+def _indent(level: int) -> Length:
     return Emu(0) if level == 0 else Cm(0.6 * level)
 
 
@@ -119,7 +120,7 @@ def paragraphs_height(paras: Sequence[Para], width: float, size: float, gap: flo
     return total
 
 
-def fitting_size(paras: Sequence[Para], width: Emu, height: Emu, largest: float,
+def fitting_size(paras: Sequence[Para], width: int, height: int, largest: float,
                  smallest: float = 9.0) -> float:
     """The largest size (half-point steps) at which the paragraphs fit the box, at least
     ``smallest``; text that does not fit even then is the caller's to shorten."""
@@ -136,7 +137,7 @@ def fitting_size(paras: Sequence[Para], width: Emu, height: Emu, largest: float,
     return steps[low]
 
 
-def fits(paras: Sequence[Para], width: Emu, height: Emu, size: float) -> bool:
+def fits(paras: Sequence[Para], width: int, height: int, size: float) -> bool:
     return paragraphs_height(paras, Emu(width - 2 * INSET_X).pt, size) <= Emu(height - 2 * INSET_Y).pt
 
 
@@ -159,6 +160,15 @@ def _xml(member: BaseXmlEnum) -> str:
     """The value an enum member is written as in the XML (every member used here has one)."""
     assert member.xml_value is not None
     return member.xml_value
+
+
+def _find(parent: etree._Element, path: str) -> etree._Element:
+    """The element at ``path`` below ``parent``; one python-pptx always writes, so its absence
+    (after an upgrade that changed the XML) fails loudly, naming it."""
+    found = parent.find(path)
+    if found is None:
+        raise LookupError(f"python-pptx wrote no {path} in {parent.tag!r}")
+    return found
 
 
 def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
@@ -203,8 +213,8 @@ def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_
     find each new child's place in the schema with an XPath query, which made text the
     builder's largest cost. The XML is the same.
     """
-    body = frame._txBody  # the a:txBody (or p:txBody) element
-    props = body.find(f"{_A}bodyPr")
+    body = frame._element  # the a:txBody (or p:txBody) element
+    props = _find(body, f"{_A}bodyPr")
     props.set("wrap", "square")  # word_wrap = True
     props.set("anchor", _xml(anchor))
     for old in [child for child in props if child.tag in _AUTOFIT]:
@@ -221,14 +231,28 @@ def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_
         _paragraph(body, para, size, colour, align)
 
 
+class TextStyle(TypedDict, total=False):
+    """What ``fill_text`` takes besides the text and its size."""
+
+    colour: MSO_THEME_COLOR | None
+    align: PP_ALIGN | None
+    anchor: MSO_ANCHOR
+
+
+def emus(box: tuple[int, int, int, int]) -> tuple[Emu, Emu, Emu, Emu]:
+    """A box (left, top, width, height) of EMU counts as the lengths python-pptx takes."""
+    left, top, width, height = box
+    return Emu(left), Emu(top), Emu(width), Emu(height)
+
+
 def text_box(slide: Slide, box: tuple[int, int, int, int], paras: Sequence[Para], largest: float,
-             smallest: float = 9.0, name: str | None = None, **style: object) -> float:
+             smallest: float = 9.0, name: str | None = None, **style: Unpack[TextStyle]) -> float:
     """A text box sized to fit; returns the font size chosen."""
-    shape = slide.shapes.add_textbox(*box)
+    shape = slide.shapes.add_textbox(*emus(box))
     if name:
         shape.name = name
-    size = fitting_size(paras, Emu(box[2]), Emu(box[3]), largest, smallest)
-    fill_text(shape.text_frame, paras, size, **style)  # type: ignore[arg-type]
+    size = fitting_size(paras, box[2], box[3], largest, smallest)
+    fill_text(shape.text_frame, paras, size, **style)
     return size
 
 
@@ -240,7 +264,7 @@ class Deck:
         _remember_partnames(self.prs)
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE])
         box = (MARGIN, Cm(5.5), SLIDE_W - 2 * MARGIN, Cm(4.5))
         self._place(slide.shapes.title, box, [Para(title, bold=True)], 40, colour=MSO_THEME_COLOR.TEXT_2)
         sub = slide.placeholders[1]
@@ -249,7 +273,7 @@ class Deck:
 
     def section_slide(self, title: str) -> Slide:
         """A divider, as between the deck's chapters."""
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_SECTION])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_SECTION])
         box = (MARGIN, Cm(6.5), SLIDE_W - 2 * MARGIN, Cm(5))
         self._place(slide.shapes.title, box, [Para(title, bold=True)], 36, colour=MSO_THEME_COLOR.TEXT_2,
                     anchor=MSO_ANCHOR.MIDDLE)
@@ -259,17 +283,19 @@ class Deck:
         return slide
 
     def content_slide(self, title: str, largest: float = 26) -> Slide:
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
+        slide: Slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
         self._place(slide.shapes.title, TITLE_BOX, [Para(title, bold=True)], largest,
                     colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16)
         return slide
 
     @staticmethod
-    def _place(shape: object, box: tuple[int, int, int, int], paras: list[Para], largest: float,
-               smallest: float = 12, **style: object) -> None:
-        shape.left, shape.top, shape.width, shape.height = box  # type: ignore[attr-defined]
-        size = fitting_size(paras, Emu(box[2]), Emu(box[3]), largest, smallest)
-        fill_text(shape.text_frame, paras, size, **style)  # type: ignore[attr-defined,arg-type]
+    def _place(shape: Shape | None, box: tuple[int, int, int, int], paras: list[Para], largest: float,
+               smallest: float = 12, **style: Unpack[TextStyle]) -> None:
+        if shape is None:
+            raise LookupError("the template's slide layout has no title placeholder")
+        shape.left, shape.top, shape.width, shape.height = emus(box)
+        size = fitting_size(paras, box[2], box[3], largest, smallest)
+        fill_text(shape.text_frame, paras, size, **style)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -294,7 +320,8 @@ def _remember_partnames(prs: PresentationType) -> None:
         used.add(template % number)
         return PackURI(template % number)
 
-    package.next_partname = next_partname  # type: ignore[method-assign]
+    # An attribute of this one package that shadows the method; mypy reads it as redefining the method.
+    package.next_partname = next_partname  # type: ignore[method-assign,assignment]
 
 
 @dataclass(frozen=True)
@@ -322,7 +349,8 @@ def bar_chart(slide: Slide, box: tuple[int, int, int, int], bars: Bars, font: fl
     for series_name, values in bars.series:
         data.add_series(series_name, values)
     # python-pptx annotates add_chart as returning the chart; it returns the graphic frame.
-    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data))
+    # and it names the type of chart data ChartData, a subclass kept for old code; any CategoryChartData works.
+    frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *emus(box), data))  # type: ignore[arg-type]
     if name:
         frame.name = name
     _style_chart(frame.chart_part._element, bars, font)  # the part's c:chartSpace
@@ -345,24 +373,24 @@ def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
     should an upgrade change it, the lookups below find nothing and fail loudly.
     """
     size = str(Pt(font).centipoints)
-    chart = space.find(f"{_C}chart")
-    chart.find(f"{_C}autoTitleDeleted").set("val", "1")
-    space.find(f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr").set("sz", size)
+    chart = _find(space, f"{_C}chart")
+    _find(chart, f"{_C}autoTitleDeleted").set("val", "1")
+    _find(space, f"{_C}txPr/{_A}p/{_A}pPr/{_A}defRPr").set("sz", size)
     several = len(bars.series) > 1
     if several:
-        legend = _add(chart, f"{_C}legend", before=chart.find(f"{_C}dispBlanksAs"))
+        legend = _add(chart, f"{_C}legend", before=_find(chart, f"{_C}dispBlanksAs"))
         _add(legend, f"{_C}legendPos", {"val": _xml(XL_LEGEND_POSITION.BOTTOM)})
         _add(legend, f"{_C}overlay", {"val": "0"})
-    plot_area = chart.find(f"{_C}plotArea")
-    bar = plot_area.find(f"{_C}barChart")
+    plot_area = _find(chart, f"{_C}plotArea")
+    bar = _find(plot_area, f"{_C}barChart")
     for index, series in enumerate(bar.iterfind(f"{_C}ser")):
-        points = series.find(f"{_C}cat")
+        points = _find(series, f"{_C}cat")
         _solid_fill(series, SERIES_COLOURS[index % 3], before=points)
         for marked in dict.fromkeys(bars.highlight) if index == 0 else ():
             point = _add(series, f"{_C}dPt", before=points)
             _add(point, f"{_C}idx", {"val": str(marked)})
             _solid_fill(point, MSO_THEME_COLOR.ACCENT_2, before=None)
-    first_axis = bar.find(f"{_C}axId")
+    first_axis = _find(bar, f"{_C}axId")
     labels = _add(bar, f"{_C}dLbls", before=first_axis)
     _add(labels, f"{_C}numFmt", {"formatCode": bars.number_format, "sourceLinked": "0"})
     label_text = _add(labels, f"{_C}txPr")
@@ -379,14 +407,14 @@ def _style_chart(space: etree._Element, bars: Bars, font: float) -> None:
 
 
 def _style_axes(plot_area: etree._Element, bars: Bars) -> None:
-    category = plot_area.find(f"{_C}catAx")
-    category.find(f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
-    line = _add(_add(category, f"{_C}spPr", before=category.find(f"{_C}crossAx")), f"{_A}ln")
+    category = _find(plot_area, f"{_C}catAx")
+    _find(category, f"{_C}scaling/{_C}orientation").set("val", "maxMin")  # first category on top, as read
+    line = _add(_add(category, f"{_C}spPr", before=_find(category, f"{_C}crossAx")), f"{_A}ln")
     _add(line, f"{_A}noFill")
-    value = plot_area.find(f"{_C}valAx")
-    del value.find(f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
-    value.remove(value.find(f"{_C}majorGridlines"))
-    scaling = value.find(f"{_C}scaling")
+    value = _find(plot_area, f"{_C}valAx")
+    del _find(value, f"{_C}delete").attrib["val"]  # «deleted» is the default: the axis is hidden
+    value.remove(_find(value, f"{_C}majorGridlines"))
+    scaling = _find(value, f"{_C}scaling")
     if bars.maximum:
         # Room for the data label beside the longest bar.
         _add(scaling, f"{_C}max", {"val": str(float(bars.maximum * 1.15))})
@@ -397,7 +425,7 @@ def table(slide: Slide, box: tuple[int, int, int, int], header: Sequence[str],
           rows: Sequence[Sequence[str]], size: float, first_col_share: float = 0.5,
           name: str | None = None) -> object:
     """A native table; the first column carries labels, the rest numbers (right-aligned)."""
-    frame = slide.shapes.add_table(len(rows) + 1, len(header), *box)
+    frame = slide.shapes.add_table(len(rows) + 1, len(header), *emus(box))
     if name:
         frame.name = name
     grid = frame.table

@@ -11,7 +11,6 @@ number comes from ``RoundResults``; the wording follows the respondent kind's te
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from pptx.util import Cm
 
@@ -31,12 +30,11 @@ from exports.pptx_common import (
 )
 from exports.pptx_plan import Plan, question_slides, render
 from survey.aggregation.aggregate import RoundResults
+from survey.formatting import long_date
 from survey.questionnaire.model import Item, ItemType, Questionnaire, Role
 from survey.reports import headlines as hl
 from survey.reports.deck import DeckInput, FreeText, ReflectionQuestion, ThemeSummary, default_reflection_questions
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
 BACKGROUND = ("Regeringen har gett i uppdrag till Socialstyrelsen att ansvara för uppdatering av den "
               "nationella handlingsplanen och fortsätta samordna och förstärka det nationella arbetet "
               "på patientsäkerhetsområdet")
@@ -45,11 +43,6 @@ PURPOSE = ("Att genom årlig uppföljning få en bild av hur regioner och kommun
            "Att ge underlag för det fortsatta nationella arbetet att stödja regioners och kommuners "
            "systematiska patientsäkerhetsarbete")
 QUOTE_LIMIT = 220
-
-
-def swedish_date(day: date, with_year: bool = True) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
 
 
 def deck_title(q: Questionnaire) -> str:
@@ -217,7 +210,7 @@ def partial_nonresponse(q: Questionnaire, results: RoundResults) -> int:
             for inner in item.walk():
                 main_of[inner.id] = item.id
     affected = {main_of[f.item_id] for f in q.fields
-                if f.required and f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].unanswered}
+                if f.role in (Role.MAIN, Role.FOLLOWUP) and results[f.id].not_answered}
     return len(affected)
 
 
@@ -227,8 +220,8 @@ def _count_words(k: int) -> str:
 
 def conduct_paras(data: DeckInput, kind: hl.Kind) -> list[Para]:
     q, results, conduct = data.questionnaire, data.results, data.conduct
-    period = (f"Datasamlingen pågick under perioden {swedish_date(conduct.opens_on, False)} till "
-              f"{swedish_date(conduct.closes_on)}")
+    period = (f"Datasamlingen pågick under perioden {long_date(conduct.opens_on, with_year=False)} till "
+              f"{long_date(conduct.closes_on)}")
     if conduct.extension_days:
         period += f" med en förlängning av {conduct.extension_days} dagar"
     rate = round(100 * results.response_rate)

@@ -17,13 +17,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pptx.slide import Slide
 from pptx.util import Cm
 
 from exports.pptx_charts import Panel, chunks, full_width_box, place_panels
 from exports.pptx_common import BODY_TOP, MARGIN, SLIDE_W, Bars, Deck, Para, table, table_font_size, text_box
-from survey.aggregation.aggregate import ItemResult, RoundResults, routing_table
+from survey.aggregation.aggregate import ItemResult, RoundResults, routing_chains, routing_table
+from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role
-from survey.questionnaire.values import Value, format_swedish_number
+from survey.questionnaire.values import Value, is_blank
 from survey.reports import headlines as hl
 
 NOT_ASKED = "Fråga ställdes inte"
@@ -71,7 +73,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         return plan.notes.get(f.id)
     value = plan.own.get(f.id)
     kind = plan.kind
-    if value in (None, "", []):
+    if value is None or is_blank(value):  # «is None» tells the type checker
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]
@@ -114,10 +116,7 @@ def question_slides(plan: Plan, item: Item) -> list[Spec]:
         return []  # free text is shown by theme (see exports.pptx_deck)
     if item.type in (ItemType.NUMBER, ItemType.DATE):
         return [_number_table(plan, item)]
-    if item.has_rows:
-        specs = _matrix_slides(plan, item)
-    else:
-        specs = _choice_slides(plan, item)
+    specs = _matrix_slides(plan, item) if item.has_rows else _choice_slides(plan, item)
     for follow in item.followups:
         if not follow.per_row and (item.has_rows or not _inline(follow)):
             specs.extend(_followup_slides(plan, follow))
@@ -180,7 +179,8 @@ def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     labels, values, marked = [], [], []
     for index, f in enumerate(ordered):
         own = plan.own.get(f.id) if plan.own is not None else None
-        suffix = f" (ni: {f.label_of(own)})" if own else (" (ni: –)" if plan.own is not None else "")
+        suffix = (f" (ni: {f.label_of(own)})" if isinstance(own, str) and own
+                  else " (ni: –)" if plan.own is not None else "")
         labels.append(hl.short_label(f.label) + suffix)
         values.append(plan.results[f.id].counts.get(hl.YES, 0))
         if own == hl.YES:
@@ -193,20 +193,9 @@ def _yes_per_row_panel(plan: Plan, item: Item, rows: list[Field]) -> Panel:
     return Panel(item.id, question, bars, _n_text(plan, results), note)
 
 
-def _chain_ids(item: Item) -> list[list[str]]:
-    """Per-row follow-up chains below a row item: [[q03, q03a, q03b]]."""
-    chains = []
-    for follow in item.followups:
-        if follow.per_row:
-            tails = _chain_ids(follow) or [[follow.id]]
-            chains.extend([[item.id, *tail] if tail[0] == follow.id else [item.id, follow.id, *tail]
-                           for tail in tails])
-    return chains
-
-
 def _per_row_slides(plan: Plan, item: Item, rows: list[Field]) -> list[Spec]:
     specs: list[Spec] = []
-    for chain in _chain_ids(item):
+    for chain in routing_chains(item):
         if len(chain) == 2 and len(rows) <= 3:
             specs.append(_per_row_panels(plan, plan.q.item(chain[1])))
         else:
@@ -240,7 +229,7 @@ def _column_header(plan: Plan, item: Item, first: bool, documented: bool) -> str
     return f"Antal ja, fråga {item.number or item.id}"
 
 
-def _chain_table(plan: Plan, item: Item, chain: list[str]) -> TableSpec:
+def _chain_table(plan: Plan, item: Item, chain: Sequence[str]) -> TableSpec:
     items = [plan.q.item(item_id) for item_id in chain]
     documented = any("dokumenterad" in i.text.lower() for i in items[1:])
     table_rows = routing_table(plan.q, plan.results, chain)
@@ -302,7 +291,7 @@ def _list_slide(plan: Plan, item: Item) -> ChartSpec:
 
 
 def _number_table(plan: Plan, item: Item) -> TableSpec:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     fields = _row_fields(plan, item)
     for f in fields:
         summary = plan.results[f.id].numbers
@@ -322,7 +311,7 @@ def render(deck: Deck, spec: Spec) -> None:
     if isinstance(spec, TableSpec):
         _render_table(slide, spec)
         return
-    top = BODY_TOP
+    top: int = BODY_TOP
     if spec.intro:
         text_box(slide, (MARGIN, top, SLIDE_W - 2 * MARGIN, Cm(1.5)), [Para(spec.intro, bold=True)], 18, 11,
                  name="intro")
@@ -330,16 +319,16 @@ def render(deck: Deck, spec: Spec) -> None:
     place_panels(slide, spec.panels, spec.footnote, top)
 
 
-def _render_table(slide: object, spec: TableSpec) -> None:
+def _render_table(slide: Slide, spec: TableSpec) -> None:
     left, top, width, height = full_width_box()
     footnote_h = Cm(1.8) if spec.footnote else 0
     rows_h = min(height - Cm(1.0) - footnote_h, Cm(1.6) * (len(spec.rows) + 1) + Cm(1.0))
     box = (left, top, width, rows_h)
     size = table_font_size(box, spec.header, spec.rows, spec.first_col_share, 16, 9)
-    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)  # type: ignore[arg-type]
+    table(slide, box, spec.header, spec.rows, size, spec.first_col_share, name=spec.key)
     y = top + rows_h + Cm(0.2)
-    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)], 12, 9,  # type: ignore[arg-type]
+    text_box(slide, (left, y, width, Cm(0.9)), [Para(spec.n_text, italic=True)], 12, 9,
              name=f"n:{spec.key}")
     if spec.footnote:
-        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],  # type: ignore[arg-type]
+        text_box(slide, (left, y + Cm(1.0), width, footnote_h), [Para(spec.footnote, italic=True)],
                  12, 9, name="footnote")

@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.presentation import Presentation as PresentationType
 from pptx.util import Cm, Emu
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "socialstyrelsen.pptx"
@@ -37,7 +38,7 @@ def _theme_xml(xml: str) -> str:
     return re.sub(r'name="[^"]*"', 'name="Socialstyrelsen"', xml, count=1)
 
 
-def _scale_placeholders(prs: Presentation, factor: float) -> None:
+def _scale_placeholders(prs: PresentationType, factor: float) -> None:
     """The default template is 4:3; widen its master and layouts to 16:9."""
     masters = [prs.slide_master, *prs.slide_layouts]
     for owner in masters:
@@ -45,7 +46,7 @@ def _scale_placeholders(prs: Presentation, factor: float) -> None:
             shape.left, shape.width = Emu(int(shape.left * factor)), Emu(int(shape.width * factor))
 
 
-def _brand_bar(prs: Presentation) -> None:
+def _brand_bar(prs: PresentationType) -> None:
     """A thin bar in the theme's dark colour along the top of every slide (on the master)."""
     scratch = prs.slides.add_slide(prs.slide_layouts[6])
     bar = scratch.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Cm(0.35))

@@ -6,14 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
 from survey.aggregation.aggregate import OrgInfo, ResponseData, RoundInfo, RoundResults
 from survey.questionnaire.model import Field, Questionnaire, Role
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORG_HEADERS = ("Organisationskod", "Organisation", "Typ", "Län", "Status", "Inskickad (svensk tid)")
 KIND_LABELS = {"region": "Region", "kommun": "Kommun"}
 STATUS_LABELS = {"submitted": "Inskickad", "draft": "Utkast", "reopened": "Öppnad igen"}
@@ -55,12 +53,6 @@ class Formats:
         self.integer = add({"num_format": "#,##0", "valign": "top"})
         self.decimal = add({"num_format": "#,##0.0##", "valign": "top"})
         self.percent = add({"num_format": "0.0 %", "valign": "top"})
-
-
-def local_naive(moment: datetime) -> datetime:
-    """Excel has no time zones: Swedish wall-clock time, as the header says."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(STOCKHOLM).replace(tzinfo=None)
 
 
 def safe_text(value: str) -> str:

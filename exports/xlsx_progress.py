@@ -18,7 +18,7 @@ STATUS_COLUMNS = ("Kod", "Organisation", "Typ", "Län", "Status", "Sista svarsda
 def status_workbook(rows: Sequence[OrgProgress], title: str) -> bytes:
     """The status list as .xlsx bytes; every text cell is a string cell, never a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -26,15 +26,16 @@ def status_workbook(rows: Sequence[OrgProgress], title: str) -> bytes:
     sheet.freeze_panes = "A3"
     bold = Font(bold=True)
 
-    def text(value: str, font: Font | None = None) -> WriteOnlyCell:
+    def text(value: str, font: Font | None = None) -> Cell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # keeps "=…" as text: openpyxl would otherwise write a formula
         if font is not None:
             cell.font = font
         return cell
 
-    def day(value: date | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
+    def day(value: date | None) -> Cell:
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # the stubs' WriteOnlyCell(value=...) leaves out date, which openpyxl takes
         cell.number_format = "yyyy-mm-dd"
         return cell
 

@@ -6,7 +6,9 @@ if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get 
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 # The checks first, each failing the run on any finding: the import contracts (pyproject.toml,
-# [tool.importlinter]); then the tests.
+# [tool.importlinter]), ruff and mypy strict ([tool.ruff], [tool.mypy]); then the tests.
 set -e
 lint-imports --no-cache
+ruff check survey exports tests bench
+mypy
 exec python -m pytest -p no:cacheprovider "$@"

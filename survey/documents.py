@@ -24,5 +24,5 @@ def reflection_pptx(session: Session, round_: Round, org: Organisation) -> bytes
 def reflection_xlsx(session: Session, round_: Round, org: Organisation) -> bytes:
     from exports.xlsx_reflection import build_reflection_xlsx
 
-    return build_reflection_xlsx(load_reflection(session, round_, org).reflection,
-                                 note_texts(session, round_, org))
+    loaded = load_reflection(session, round_, org)
+    return build_reflection_xlsx(loaded.reflection, note_texts(session, round_, org), loaded.own)

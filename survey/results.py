@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo, RoundResults, aggregate
-from survey.db import Answer, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
+from survey.db import Answer, Organisation, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
 from survey.formatting import today
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import is_blank
@@ -59,7 +59,7 @@ def round_responses(session: Session, round_: Round) -> list[ResponseData]:
         if not is_blank(value):
             values.setdefault(response_id, {})[answer_id] = value
     result = [ResponseData(_org_info(r.organisation), r.status,
-                           effective_answers(q, values.get(r.id, {})), _aware(r.submitted_at))
+                           effective_answers(q, values.get(r.id, {})), r.submitted_at)
               for r in responses]
     return sorted(result, key=lambda r: r.organisation.code)
 
@@ -89,15 +89,10 @@ def round_data(session: Session, round_: Round, live: bool = False,
     return snapshot_data(round_, frozen) if frozen else live_data(session, round_)
 
 
-def _org_info(org: Any) -> OrgInfo:
+def _org_info(org: Organisation) -> OrgInfo:
     return OrgInfo(org.code, org.name, org.kind, org.county, org.county_name)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes for aware columns; they are UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _extensions(session: Session, round_: Round) -> list[Extension]:
@@ -159,7 +154,7 @@ def _data_from_document(round_: Round, snapshot: ResultSnapshot) -> RoundData:
                      tuple(Extension(e["organisation"], date.fromisoformat(e["original"]),
                                      date.fromisoformat(e["until"]), e["reason"])
                            for e in meta["extensions"]),
-                     snapshot.version, snapshot.content_hash, _aware(snapshot.created_at))
+                     snapshot.version, snapshot.content_hash, snapshot.created_at)
     population = tuple(OrgInfo(**org) for org in doc["population"])
     by_code = {org.code: org for org in population}
     responses = tuple(

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from survey.db import Organisation, QuestionnaireVersion
 from survey.questionnaire import Questionnaire, load_folder
-from survey.questionnaire.serialize import normalised
+from survey.questionnaire.serialize import content_hash, normalised
+from survey.questionnaire.stored import from_normalised
 from survey.registry import load_registry
 
 
@@ -36,11 +37,18 @@ def sync_registry(session: Session) -> tuple[int, int]:
     return added, updated
 
 
+def stored_version(session: Session, questionnaire: Questionnaire) -> QuestionnaireVersion | None:
+    """The stored version with this content: by its hash, or (a version stored before the hash
+    left out source positions) by the hash of its rebuilt definition."""
+    versions = session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire.id)).all()
+    return next((v for v in versions if v.content_hash == questionnaire.content_hash), None) or next(
+        (v for v in versions if content_hash(from_normalised(v.definition)) == questionnaire.content_hash), None)
+
+
 def store_questionnaire(session: Session, questionnaire: Questionnaire) -> tuple[QuestionnaireVersion, bool]:
-    """The stored version with this content hash, inserted if new; (version, created)."""
-    found = session.scalar(select(QuestionnaireVersion).where(
-        QuestionnaireVersion.questionnaire_id == questionnaire.id,
-        QuestionnaireVersion.content_hash == questionnaire.content_hash))
+    """The stored version with this content, inserted if new; (version, created)."""
+    found = stored_version(session, questionnaire)
     if found is not None:
         return found, False
     version = QuestionnaireVersion(

@@ -179,7 +179,8 @@ def national_deck_input(session: Session, round_: Round) -> DeckInput:
     theme_list = themes(session, round_)
     listed = entries(session, round_, data)
     names = {theme.id: theme.name for theme in theme_list}
-    free_text, footnotes = {}, {}
+    free_text: dict[str, FreeText] = {}
+    footnotes: dict[str, tuple[str, ...]] = {}
     for answer_id in free_text_fields(q):
         f = q.field(answer_id)
         mine = [entry for entry in listed if entry.answer_id == answer_id]

@@ -79,7 +79,8 @@ def assert_accessible(page: Any, context: str = "") -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag",
-                                                   "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+                                                   "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                              "best-practice"]}})
     violations = results.response.get("violations", [])
     details = [f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target'] if v['nodes'] else ''})"
                for v in violations]

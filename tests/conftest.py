@@ -1,4 +1,5 @@
-"""Fixtures: an app on a fresh, migrated database per test, on SQLite and on PostgreSQL.
+"""Fixtures: an app on a fresh, migrated database per test, on SQLite and on PostgreSQL; its
+clients, plain and signed in as staff; an open round of three municipalities.
 
 A migrated template database (registry and 2025 questionnaires loaded) is made once per
 backend per session; each test gets a copy (a file copy for SQLite, ``CREATE DATABASE …
@@ -13,23 +14,22 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from survey.db import Round, StaffUser
 from survey.db.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
-from survey.web.app import create_app
 from survey.web.extensions import db
 from tests.browser import browser, live_server, page  # noqa: F401  (one definition for all modules)
-from tests.helpers import QUESTIONNAIRES
-from tests.pg import throwaway_database
+from tests.helpers import QUESTIONNAIRES, make_app
+from tests.pg import postgres_url, throwaway_database  # noqa: F401  (postgres_url: a fixture)
+from tests.staff_helpers import ADMIN, ANALYST, IsolatedClient, login, make_staff, new_round
 
 BACKENDS = [b.strip() for b in os.environ.get("TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]
-TEST_SECRET = "test-secret-" + "x" * 32
 
 
 def _seed(url: str) -> None:
@@ -68,16 +68,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-def make_app(database_url: str, **overrides: Any) -> Flask:
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET,
-              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False}
-    config.update(overrides)
-    return create_app(config)
-
-
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -92,3 +86,32 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin_user(app: Flask) -> StaffUser:
+    return make_staff(ADMIN, "admin", "Astrid Admin")
+
+
+@pytest.fixture
+def analyst_user(app: Flask) -> StaffUser:
+    return make_staff(ANALYST, "analyst", "Anna Analytiker")
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin_user: StaffUser) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, ADMIN).status_code == 302
+    return client
+
+
+@pytest.fixture
+def analyst_client(app: Flask, analyst_user: StaffUser) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, ANALYST).status_code == 302
+    return client
+
+
+@pytest.fixture
+def kommun_round(app: Flask) -> Round:
+    return new_round()

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from survey.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "survey" / "questionnaires"
+TEST_SECRET = "test-secret-" + "x" * 32
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    """The app on ``database_url`` as the tests configure it (``overrides`` on top)."""
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET,
+              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False}
+    config.update(overrides)
+    return create_app(config)

@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL database per test, for tests that must also run on PostgreSQL.
 
-Not a conftest: test modules (and later conftest.py) ``from tests.pg import postgres_url``.
+``tests/conftest.py`` registers the ``postgres_url`` fixture; ``throwaway_database`` serves its
+per-test databases too.
 The server defaults to the local one with trust auth; ``TEST_PG_URL`` points elsewhere.
 Without a server the tests are skipped on a developer's machine, but fail under CI (``CI``
 set), so a missing PostgreSQL cannot turn the suite silently green there.

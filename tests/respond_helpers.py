@@ -10,10 +10,10 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from survey.db import Round
+from survey.formatting import today
 from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for
 from survey.rounds.links import derive_token
 from survey.web.extensions import db
-from survey.web.respond.access import today_in_sweden
 
 REGION = "01"  # Region Stockholm
 OTHER_REGION = "03"
@@ -30,10 +30,10 @@ class Invited:
 
 def open_round(app: Flask, codes: str = f"{REGION},{OTHER_REGION}", questionnaire: str = "regioner-2025",
                opens: date | None = None, closes: date | None = None, state: str = "open") -> Invited:
-    today = today_in_sweden()
+    today_ = today()
     version = latest_version(db.session, questionnaire)
     round_ = create_round(db.session, version, organisations_for(db.session, codes),
-                          opens or today - timedelta(days=1), closes or today + timedelta(days=20),
+                          opens or today_ - timedelta(days=1), closes or today_ + timedelta(days=20),
                           secret=current_app.config["SECRET_KEY"])
     round_.state = state
     db.session.commit()

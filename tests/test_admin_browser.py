@@ -10,7 +10,7 @@ from flask import Flask
 
 from survey.rounds.lifecycle import questionnaire_of
 from tests.browser import assert_accessible
-from tests.test_admin_support import ADMIN, PASSWORD, answer, complete_answers, make_staff, new_round
+from tests.staff_helpers import ADMIN, PASSWORD, answer, complete_answers, make_staff, new_round
 
 pytestmark = pytest.mark.browser
 

@@ -9,19 +9,7 @@ from survey.db import AnswerHistory, AuditEvent, Response, Round
 from survey.responses.answers import save_answers
 from survey.rounds.lifecycle import questionnaire_of
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    admin_client,
-    admin_user,
-    answer,
-    app,
-    client,
-    complete_answers,
-    csrf_token,
-    first_answer_ids,
-    kommun_round,
-    post,
-)
+from tests.staff_helpers import ADMIN, answer, complete_answers, csrf_token, first_answer_ids, post
 
 
 def _response(round_: Round, code: str) -> Response:
@@ -83,9 +71,10 @@ def test_entry_on_behalf_is_attributed_and_marked(admin_client: FlaskClient, kom
     section = q.sections[0]
     url = f"/admin/rundor/{kommun_round.id}/org/1480/registrera?avsnitt={section.id}"
     page = admin_client.get(url)
-    assert page.status_code == 200 and 'name="v_' in page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="v__' in page.get_data(as_text=True)
     (answer_id, value), = first_answer_ids(kommun_round, 1)
-    saved = admin_client.post(url, data={answer_id: value, "csrf_token": csrf_token(admin_client, url)})
+    token = csrf_token(admin_client, url)
+    saved = admin_client.post(url, data={answer_id: value, f"v__{answer_id}": "0", "csrf_token": token})
     assert saved.status_code == 302
     row = db.session.scalars(select(AnswerHistory).where(AnswerHistory.answer_id == answer_id)).one()
     assert (row.changed_by, row.source, row.new_value) == (ADMIN, "staff", value)
@@ -101,9 +90,34 @@ def test_entry_shows_a_conflict_instead_of_overwriting(admin_client: FlaskClient
     token = csrf_token(admin_client, url)  # the staff member loads the page (version 0)
     theirs = q.field(answer_id).codes[1].code
     answer(kommun_round, "1480", {answer_id: theirs}, actor="kommunen@goteborg.se")
-    page = admin_client.post(url, data={answer_id: value, f"v_{answer_id}": "0", "csrf_token": token})
+    page = admin_client.post(url, data={answer_id: value, f"v__{answer_id}": "0", "csrf_token": token})
     assert page.status_code == 422 and "organisationen har ändrat svaret" in page.get_data(as_text=True)
     assert {a.answer_id: a.value for a in _response(kommun_round, "1480").answers}[answer_id] == theirs
+
+
+def test_entry_writes_only_answers_whose_routing_applies(admin_client: FlaskClient, kommun_round: Round) -> None:
+    """q01a is asked only when q01 is «ja» or «nej_beslut»: typed after «nej», it is not stored."""
+    url = f"/admin/rundor/{kommun_round.id}/org/1480/registrera?avsnitt=handlingsplan"
+    data = {"q01": "nej", "v__q01": "0", "q01a": "politisk", "v__q01a": "0",
+            "csrf_token": csrf_token(admin_client, url)}
+    assert admin_client.post(url, data=data).status_code == 302
+    assert {a.answer_id: a.value for a in _response(kommun_round, "1480").answers} == {"q01": "nej"}
+    assert not db.session.scalars(select(AnswerHistory).where(AnswerHistory.answer_id == "q01a")).all()
+    data.update(q01="ja", v__q01="1")  # posted together with the answer that opens it: stored
+    assert admin_client.post(url, data=data).status_code == 302
+    assert {a.answer_id: a.value for a in _response(kommun_round, "1480").answers} == {"q01": "ja", "q01a": "politisk"}
+
+
+def test_entry_refuses_a_tampered_version_and_saves_nothing(admin_client: FlaskClient, kommun_round: Round) -> None:
+    url = f"/admin/rundor/{kommun_round.id}/org/1480/registrera?avsnitt=handlingsplan"
+    for version in ("²", "abc", "-1", "99999999999", ""):
+        data = {"q01": "ja", "v__q01": version, "csrf_token": csrf_token(admin_client, url)}
+        page = admin_client.post(url, data=data)
+        assert page.status_code == 422, version
+        assert "ogiltig version av svaret" in page.get_data(as_text=True)
+    refused = admin_client.post(url, data={"q01": "ja", "csrf_token": csrf_token(admin_client, url)})
+    assert refused.status_code == 422 and "utan uppgift om vilken version" in refused.get_data(as_text=True)
+    assert _response(kommun_round, "1480").answers == []
 
 
 def test_entry_refused_on_a_submitted_response(admin_client: FlaskClient, kommun_round: Round) -> None:

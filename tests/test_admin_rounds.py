@@ -13,20 +13,7 @@ from sqlalchemy import select
 from survey.db import AuditEvent, Round, RoundOrganisation
 from survey.formatting import today
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    admin_client,
-    admin_user,
-    analyst_client,
-    analyst_user,
-    answer,
-    app,
-    client,
-    first_answer_ids,
-    kommun_round,
-    new_round,
-    post,
-)
+from tests.staff_helpers import ADMIN, answer, first_answer_ids, new_round, post
 
 
 def _events(round_: Round) -> list[AuditEvent]:

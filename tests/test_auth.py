@@ -10,22 +10,8 @@ from sqlalchemy import select
 
 from survey.db import AuditEvent, StaffSession, StaffUser, utcnow
 from survey.web.extensions import db
-from tests.conftest import make_app
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    ANALYST,
-    PASSWORD,
-    IsolatedClient,
-    admin_client,
-    admin_user,
-    analyst_client,
-    analyst_user,
-    app,
-    client,
-    csrf_token,
-    login,
-    post,
-)
+from tests.helpers import make_app
+from tests.staff_helpers import ADMIN, ANALYST, PASSWORD, IsolatedClient, csrf_token, login, post
 
 
 def _sessions() -> list[StaffSession]:
@@ -40,7 +26,8 @@ def test_login_page_is_swedish_and_secure(client: FlaskClient) -> None:
     assert '<html lang="sv">' in text and "Logga in" in text and 'autocomplete="current-password"' in text
     headers = page.headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    assert "script-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["Cache-Control"] == "no-store"

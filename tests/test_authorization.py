@@ -27,8 +27,8 @@ from survey.db import Answer, Response, Round, StaffSession
 from survey.rounds.lifecycle import questionnaire_of, round_links
 from survey.staff.sessions import start_session
 from survey.web.extensions import db
-from tests.conftest import TEST_SECRET, make_app
-from tests.test_admin_support import IsolatedClient, answer, first_answer_ids, make_staff, new_round
+from tests.helpers import TEST_SECRET, make_app
+from tests.staff_helpers import IsolatedClient, answer, first_answer_ids, make_staff, new_round
 
 PUBLIC, STAFF, ADMIN, RESPONDENT = "public", "staff", "admin", "respondent"
 VISITORS = ("anonymous", "respondent_a", "respondent_b", "analyst", "admin")
@@ -46,7 +46,9 @@ ADMIN_BLUEPRINT = {
         "admin.member_extend", "admin.member_link", "admin.response_view", "admin.response_reopen",
         "admin.response_history", "admin.response_entry", "admin.response_submit", "admin.mailings",
         "admin.mail_template", "admin.mail_send", "admin.merge_list", "admin.contacts",
-        "admin.contact_edit", "admin.contacts_import")},
+        "admin.contact_edit", "admin.contacts_import", "admin.questionnaires", "admin.questionnaire_upload",
+        "admin.questionnaire_version", "admin.questionnaire_attach", "admin.questionnaire_xlsform",
+        "admin.questionnaire_changes_csv", "admin.questionnaire_branches", "admin.questionnaire_preview")},
 }
 TOKEN_BLUEPRINTS = ("respond", "reflect")
 
@@ -117,7 +119,7 @@ def url_for_rule(world: World, rule: Rule, who: str) -> str:
     values: dict[str, Any] = {
         "round_id": world.round_id, "code": world.code_a, "user_id": world.analyst_id,
         "session_id": 1, "action": "close", "kind": "invitation", "fmt": "csv", "token": token,
-        "section_id": world.section_id, "filename": "css/admin.css",
+        "section_id": world.section_id, "filename": "css/admin.css", "suffix": "sav", "version_id": 1,
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"{rule.rule}: add an example value for {missing} to url_for_rule"
@@ -248,7 +250,7 @@ def test_every_staff_post_needs_csrf(database_url: str) -> None:
         for rule, method in routes(app):
             if method == "POST" and rule.endpoint.startswith("admin."):
                 world_values = {"round_id": 1, "code": "0180", "user_id": admin.id, "session_id": 1,
-                                "action": "close", "kind": "invitation"}
+                                "action": "close", "kind": "invitation", "version_id": 1, "section_id": "plan"}
                 url = app.url_map.bind("localhost").build(
                     rule.endpoint, {k: world_values[k] for k in rule.arguments})
                 assert client.post(url, data={}).status_code == 400, url

@@ -32,7 +32,8 @@ def test_check_prints_one_line_per_error_and_exits_1(runner: FlaskCliRunner, tmp
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if line]
     assert lines == [
-        f"{broken}:10: q1: unknown type 'essay' (known types: yesno, single, multiple, matrix, yesno_list, text, number, date)",
+        f"{broken}:10: q1: unknown type 'essay' "
+        "(known types: yesno, single, multiple, matrix, yesno_list, text, number, date)",
         f"{broken}:11: q1: duplicate id 'q1' (first defined on line 10)",
     ]
 

@@ -10,7 +10,7 @@ from survey.aggregation.aggregate import ResponseData, aggregate
 from survey.aggregation.compare import compare, compare_own, differences
 from survey.demo.data_2024 import ANSWERS_FILE
 from survey.questionnaire.routing import inapplicable_answered
-from tests.test_pptx_support import invented, questionnaire
+from tests.pptx_helpers import invented, questionnaire
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from survey.db import Round
 from survey.demo.data_2025 import ANSWERS_FILE, ROUND_NAME
 from survey.results import current_snapshot, live_differs
 from survey.web.extensions import db
-from tests.test_published_figures import COUNTED
+from tests.figures_helpers import COUNTED
 
 
 def test_the_data_file_says_it_is_fictional() -> None:

@@ -75,7 +75,8 @@ BROKEN = [
      "35: q01: duplicate id 'q01' (first defined on line 11)"),
     ("unknown key",
      ("        text: Övrigt\n", "        text: Övrigt\n        colour: red\n"),
-     "38: q03: unknown key 'colour' in an item (known keys: comment, decimals, followups, help, id, max, max_length, min, number, options, per_row, required, rows, scale, text, type, unit, when)"),
+     "38: q03: unknown key 'colour' in an item (known keys: comment, decimals, followups, help, id, inferred, max, "
+     "max_length, min, number, options, per_row, required, rows, scale, text, type, unit, when)"),
     ("unknown type",
      ("        type: text\n        text: Övrigt", "        type: essay\n        text: Övrigt"),
      "36: q03: unknown type 'essay' (known types: yesno, single, multiple, matrix, yesno_list, text, number, date)"),
@@ -99,7 +100,8 @@ BROKEN = [
      "18: q01a: a follow-up needs a condition ('when')"),
     ("condition syntax",
      ("            when: = ja\n            text: Är planen", "            when: = ja and\n            text: Är planen"),
-     "20: q01a: condition does not parse: expected an answer id, 'any(', 'all(', 'answered(', 'not' or '(' at column 9 but found 'the end' in '= ja and'"),
+     "20: q01a: condition does not parse: expected an answer id, 'any(', 'all(', 'answered(', 'not' or '(' "
+     "at column 9 but found 'the end' in '= ja and'"),
     ("per_row row the parent lacks",
      ("per_row: [leg]", "per_row: [leg, ssk]"),
      "32: q02a: 'per_row' names row 'ssk', which q02 does not have (rows: leg, chef)"),
@@ -121,9 +123,10 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("name,change,expected", [b for b in BROKEN if b[2]], ids=[b[0] for b in BROKEN if b[2]])
-def test_broken_definition_is_rejected_with_exact_message(tmp_path: Path, name: str,
-                                                          change: tuple[str, str], expected: str) -> None:
+@pytest.mark.parametrize(("change", "expected"),
+                         [pytest.param(change, expected, id=name) for name, change, expected in BROKEN if expected])
+def test_broken_definition_is_rejected_with_exact_message(tmp_path: Path, change: tuple[str, str],
+                                                          expected: str) -> None:
     old, new = change
     assert old in VALID, f"test setup: {old!r} not in the valid definition"
     assert expected in errors_of(write(tmp_path, VALID.replace(old, new, 1)))
@@ -133,12 +136,14 @@ def test_condition_on_a_later_item(tmp_path: Path) -> None:
     text = VALID.replace("            when: = ja\n            text: Är planen beslutad?",
                          "            when: q03 = 'x'\n            text: Är planen beslutad?")
     assert errors_of(write(tmp_path, text)) == [
-        "18: q01a: condition refers to 'q03', which comes later in the questionnaire; a condition may only use earlier answers"]
+        "18: q01a: condition refers to 'q03', which comes later in the questionnaire; "
+        "a condition may only use earlier answers"]
 
 
 def test_conditions_forming_a_cycle(tmp_path: Path) -> None:
     text = VALID.replace("        text: Övrigt\n", "        text: Övrigt\n        when: answered(q01)\n")
-    text = text.replace("        type: single\n        text: Har", "        type: single\n        when: answered(q03)\n        text: Har")
+    text = text.replace("        type: single\n        text: Har",
+                        "        type: single\n        when: answered(q03)\n        text: Har")
     assert "11: q01: conditions form a cycle: q01 → q03 → q01" in errors_of(write(tmp_path, text))
 
 
@@ -185,7 +190,7 @@ def test_variant_override_of_unknown_item(tmp_path: Path) -> None:
         """, "variant.yaml")
     errors = errors_of(path)
     assert "6: q99: override of unknown item 'q99'" in errors
-    assert "7: q01: an override may change only help, options, rows, text, not 'colour'" in errors
+    assert "7: q01: an override may change only help, inferred, options, rows, text, not 'colour'" in errors
 
 
 def test_variant_rewords_and_keeps_ids(tmp_path: Path) -> None:

@@ -17,25 +17,13 @@ from survey.mail.backends import ConsoleBackend
 from survey.mail.contacts import contacts_by_org, save_contact
 from survey.mail.mailings import check_template
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    admin_client,
-    admin_user,
-    answer,
-    client,
-    complete_answers,
-    csrf_token,
-    kommun_round,
-    post,
-)
+from tests.staff_helpers import ADMIN, answer, complete_answers, csrf_token, post
 
 
 @pytest.fixture
 def app(app: Flask, tmp_path: Path) -> Flask:
-    from tests.test_admin_support import IsolatedClient
-
-    app.test_client_class = IsolatedClient
-    app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"), MAIL_FROM="Enkät <enkat@socialstyrelsen.se>")
+    app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"),
+                      MAIL_FROM="Enkät <enkat@socialstyrelsen.se>")
     return app
 
 
@@ -120,7 +108,8 @@ def test_no_mail_to_a_closed_round(admin_client: FlaskClient, kommun_round: Roun
 
 def test_contacts_import_from_csv_all_or_nothing(admin_client: FlaskClient) -> None:
     url = "/admin/kontakter/import"
-    bad = "kod;registrator;kontaktperson;epost\r\n0180;reg@stockholm.se;Eva;eva@stockholm.se\r\n9999;x@y.se;;\r\n1480;inte-en-adress;;\r\n"
+    bad = ("kod;registrator;kontaktperson;epost\r\n0180;reg@stockholm.se;Eva;eva@stockholm.se\r\n"
+           "9999;x@y.se;;\r\n1480;inte-en-adress;;\r\n")
     page = admin_client.post(url, data={"csrf_token": csrf_token(admin_client, url),
                                         "file": (io.BytesIO(bad.encode("cp1252")), "kontakter.csv")})
     text = page.get_data(as_text=True)

@@ -29,7 +29,6 @@ from survey.db import (
     RoundOrganisation,
 )
 from survey.db.migrate import alembic_config, current_heads, script_heads, upgrade
-from tests.pg import postgres_url  # noqa: F401  (a fixture, used by name)
 
 NOW = datetime(2025, 4, 1, 12, 0, tzinfo=UTC)
 HASH = "0" * 64

@@ -12,7 +12,7 @@ from exports.pptx_deck import build_national_deck
 from survey.aggregation.aggregate import ItemResult
 from survey.questionnaire.model import ItemType, Role
 from survey.reports.headlines import Kind, yes_sentence
-from tests.test_pptx_support import charts, deck_input, invented, open_deck, shape_named
+from tests.pptx_helpers import charts, deck_input, invented, open_deck, shape_named
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from exports.xlsx_progress import status_workbook
+from survey.formatting import format_percent
 from survey.reports.progress import (
     OrgProgress,
     by_group,
     deadline_of,
     effective_state,
     filter_rows,
-    format_percent,
     sort_rows,
     summarise,
 )

@@ -4,9 +4,7 @@ aggregation, and from the Excel answer file read back with openpyxl (``Sammanst�
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,31 +14,10 @@ from exports.xlsx import build_answer_file
 from survey.aggregation.aggregate import RoundData, RoundResults, routing_table
 from survey.demo.data_2025 import fictional_2025
 from survey.questionnaire import load_questionnaire
+from tests.figures_helpers import COUNTED, PUBLISHED
 from tests.helpers import QUESTIONNAIRES
 
-# A copy of ../shared/reference/published-figures-2025.json (public figures of the 2025 deck).
-FIGURES_FILE = Path(__file__).resolve().parent / "data" / "published-figures-2025.json"
-PUBLISHED = json.loads(FIGURES_FILE.read_text(encoding="utf-8"))
 Q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
-OPTION_CODES = {"Politisk nivå": "politisk", "Högsta tjänstemannanivå": "hogsta_tjansteman"}
-
-
-def code_of(option: str) -> str:
-    """The contract's code for a figure's «option_or_subitem»."""
-    if option in OPTION_CODES:
-        return OPTION_CODES[option]
-    if option.startswith("Nej, men beslut"):
-        return "nej_beslut"
-    if option.startswith("third answer"):
-        return "nej"  # the region that comments that it follows the national plan
-    if option.startswith("I fler än hälften"):
-        return "fler_an_halften"
-    assert option.startswith("Ja"), option
-    return "ja"
-
-
-COUNTED = [(f["question_id"], code_of(f["option_or_subitem"]), f["n"], f["count"])
-           for f in PUBLISHED["figures"] if f["count"] is not None]
 APPROXIMATE = [f for f in PUBLISHED["figures"] if f["count"] is None and Q.has_field(f["question_id"])]
 
 

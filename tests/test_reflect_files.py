@@ -16,7 +16,7 @@ from survey.aggregation.aggregate import aggregate_by
 from survey.aggregation.compare import compare
 from survey.questionnaire.routing import applicable_ids
 from survey.reports.reflection import build_reflection, question_keys
-from tests.test_pptx_support import charts, invented, open_deck, render_pdf, require_soffice, shape_named
+from tests.pptx_helpers import charts, invented, open_deck, overflowing, render_pdf, require_soffice, shape_named
 
 
 def _reflection(qid: str = "regioner-2025", index: int = 3, **extra: Any) -> tuple[Any, Any]:
@@ -52,8 +52,6 @@ def test_a_municipality_is_compared_with_its_county_and_the_country() -> None:
 
 
 def test_last_year_is_shown_or_flagged_as_not_comparable() -> None:
-    from tests.test_compare import rounds  # noqa: F401  (the fixture's data, built directly)
-
     before_q = invented("regioner-2025").q
     data = invented()
     comparison = compare(before_q, data.results, data.q, data.results)
@@ -95,13 +93,11 @@ def test_the_deck_carries_the_notes(deck: Any) -> None:
 
 
 def test_the_reflection_deck_renders_without_overflow(tmp_path: Path) -> None:
-    from tests.test_render_pptx import _overflowing
-
     require_soffice()
     data = invented()
     reflection, own = _reflection()
     blob = build_reflection_deck(ReflectionDeckInput(reflection, data.results, own, {"allmant": "x " * 400}))
-    assert _overflowing(open_deck(blob), render_pdf(blob, tmp_path)) == []
+    assert overflowing(open_deck(blob), render_pdf(blob, tmp_path)) == []
 
 
 def test_the_excel_file_marks_the_answer_and_keeps_text_as_text() -> None:
@@ -115,3 +111,27 @@ def test_the_excel_file_marks_the_answer_and_keeps_text_as_text() -> None:
     notes = workbook["Reflektion"]
     assert notes["B4"].value == "=SUM(A1:A3)" and notes["B4"].data_type == "s"
     assert notes.cell(row=3 + len(reflection.questions) + 1, column=2).value == "@intern anteckning"
+
+
+def test_the_excel_file_says_why_a_follow_up_was_not_asked_and_has_the_free_text() -> None:
+    reflection, own = _reflection()
+    blob = build_reflection_xlsx(reflection, {}, own)
+    workbook = openpyxl.load_workbook(io.BytesIO(blob))
+    rows = [[cell.value for cell in row] for row in workbook["Era svar"].iter_rows(min_row=4)]
+    not_asked = [view for s in reflection.sections for view in s.fields if not view.asked]
+    assert not_asked  # the invented region answered Nej somewhere
+    for view in not_asked:
+        first = next(row for row in rows if row[1] == view.answer_id)
+        assert first[4].startswith("Frågan ställdes inte"), view.answer_id
+    q = reflection.questionnaire
+    for view in not_asked:
+        gate = q.field(view.answer_id).gate
+        if gate and own.get(gate) == "nej":
+            number = q.item(q.field(gate).item_id).number
+            first = next(row for row in rows if row[1] == view.answer_id)
+            assert first[4].startswith(f"Frågan ställdes inte, eftersom ni svarade Nej på fråga {number}")
+    texts = [tuple(row) for row in workbook["Era fritextsvar"].iter_rows(min_row=4, values_only=True)]
+    own_texts = [(f.id, value) for f in q.fields if f.type.value == "text" and isinstance(value := own.get(f.id), str)
+                 and value.strip()]
+    assert [text for _, text in texts] == [value for _, value in own_texts] or (
+        not own_texts and texts[0][0].startswith("Ni lämnade inga"))

@@ -17,21 +17,13 @@ from survey.reflection import is_published, unpublish
 from survey.rounds.lifecycle import active_link
 from survey.rounds.links import derive_token
 from survey.web.extensions import db
-from tests.test_admin_support import (  # noqa: F401  (fixtures)
-    admin_client,
-    admin_user,
-    analyst_client,
-    analyst_user,
-    app,
-    client,
-    post,
-)
+from tests.staff_helpers import post
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def published(app: Flask) -> tuple[Round, str]:  # noqa: F811
+def published(app: Flask) -> tuple[Round, str]:
     """The demo's 2025 round, published with themes, and the 2024 round to compare with."""
     round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     ensure_demo_reflection(db.session, app.config["SECRET_KEY"], app.config["BASE_URL"])
@@ -42,7 +34,7 @@ def published(app: Flask) -> tuple[Round, str]:  # noqa: F811
     return round_, derive_token(app.config["SECRET_KEY"], link.nonce)
 
 
-def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, published: tuple[Round, str]) -> None:
     _, token = published
     page = client.get(f"/reflektion/{token}/")
     assert page.status_code == 200
@@ -54,7 +46,7 @@ def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, p
     assert re.search(r"2024 svarade ni (Ja|Nej)\.", html)
 
 
-def test_before_publication_the_page_says_so(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_before_publication_the_page_says_so(client: FlaskClient, published: tuple[Round, str]) -> None:
     round_, token = published
     unpublish(db.session, round_)
     db.session.commit()
@@ -64,14 +56,14 @@ def test_before_publication_the_page_says_so(client: FlaskClient, published: tup
     assert client.get("/reflektion/" + "x" * 43 + "/").status_code == 404
 
 
-def _notes_form(client: FlaskClient, token: str) -> dict[str, str]:  # noqa: F811
+def _notes_form(client: FlaskClient, token: str) -> dict[str, str]:
     html = client.get(f"/reflektion/{token}/anteckningar").get_data(as_text=True)
     fields = dict(re.findall(r'name="(version-[a-z0-9]+)" value="(\d+)"', html))
     fields["csrf_token"] = TOKEN_FIELD.search(html).group(1)  # type: ignore[union-attr]
     return fields
 
 
-def test_notes_are_saved_downloaded_and_never_silently_overwritten(app: Flask, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_notes_are_saved_downloaded_and_never_silently_overwritten(app: Flask, published: tuple[Round, str]) -> None:
     _, token = published
     first, second = app.test_client(), app.test_client()
     form_one, form_two = _notes_form(first, token), _notes_form(second, token)
@@ -86,9 +78,14 @@ def test_notes_are_saved_downloaded_and_never_silently_overwritten(app: Flask, p
                      for s in slide.shapes if s.has_text_frame)
     assert "Vi följer planen." in text and "Region Kronoberg" in text
     assert first.get(f"/reflektion/{token}/reflektion.xlsx").status_code == 200
+    tampered = first.post(f"/reflektion/{token}/anteckningar",
+                          data={**_notes_form(first, token), "version-fraga1": "²", "note-fraga1": "Ändrad"})
+    assert tampered.status_code == 422 and "ogiltig version" in tampered.get_data(as_text=True)
+    again = first.get(f"/reflektion/{token}/anteckningar").get_data(as_text=True)
+    assert "Vi följer planen." in again and "Ändrad" not in again
 
 
-def test_staff_tag_quote_publish_and_download(admin_client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_staff_tag_quote_publish_and_download(admin_client: FlaskClient, published: tuple[Round, str]) -> None:
     round_, _ = published
     page = admin_client.get(f"/admin/teman/{round_.id}/")
     assert page.status_code == 200 and "Patientdelaktighet" in page.get_data(as_text=True)
@@ -111,14 +108,14 @@ def test_staff_tag_quote_publish_and_download(admin_client: FlaskClient, publish
     assert "I 12 av de 20 regioner som besvarade frågan var svaret «Politisk nivå»" in titles
 
 
-def test_analysts_may_tag_but_not_publish(analyst_client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_analysts_may_tag_but_not_publish(analyst_client: FlaskClient, published: tuple[Round, str]) -> None:
     round_, _ = published
     assert analyst_client.get(f"/admin/teman/{round_.id}/").status_code == 200
     refused = post(analyst_client, f"/admin/teman/{round_.id}/publicering", {"action": "unpublish"})
     assert refused.status_code == 403
 
 
-def test_themes_pages_need_a_staff_login(client: FlaskClient, published: tuple[Round, str]) -> None:  # noqa: F811
+def test_themes_pages_need_a_staff_login(client: FlaskClient, published: tuple[Round, str]) -> None:
     round_, _ = published
     assert client.get(f"/admin/teman/{round_.id}/").status_code in (302, 401)
     assert client.get(f"/admin/teman/{round_.id}/sammanstallning.pptx").status_code in (302, 401)

@@ -9,74 +9,22 @@ under CI that is a failure.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
 
 from exports.pptx_common import BODY_BOTTOM, SLIDE_H
 from exports.pptx_deck import build_national_deck
-from tests.test_pptx_support import (
-    EMU_PER_PT,
+from tests.pptx_helpers import (
     deck_input,
     invented,
     open_deck,
-    pdf_words,
+    overflowing,
     render_pdf,
     render_pngs,
     require_soffice,
 )
-
-TOLERANCE = 3.0  # points: glyph boxes and text insets differ a little between renderers
-
-
-def _tokens(text: str) -> set[str]:
-    return {token for token in re.split(r"[\s«»()\-–,.:;?!/*…•]+", text.lower()) if token}
-
-
-def _shape_text(shape: Any) -> str:
-    if shape.has_text_frame:
-        return shape.text_frame.text
-    if shape.has_table:
-        return " ".join(cell.text for row in shape.table.rows for cell in row.cells)
-    if shape.has_chart:
-        chart = shape.chart
-        plot = chart.plots[0]
-        values = [f"{v:g}" for s in plot.series for v in s.values]
-        names = [s.name for s in plot.series]
-        return " ".join([*plot.categories, *values, *names, "%"])
-    return ""
-
-
-def _boxes(slide: Any) -> list[tuple[set[str], tuple[float, float, float, float]]]:
-    boxes = []
-    for shape in slide.shapes:
-        text = _shape_text(shape)
-        if text and shape.width:
-            x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
-            boxes.append((_tokens(text), (x, y, x + shape.width / EMU_PER_PT, y + shape.height / EMU_PER_PT)))
-    return boxes
-
-
-def _overflowing(prs: Any, pdf: Path) -> list[str]:
-    problems = []
-    pages = pdf_words(pdf)
-    assert len(pages) == len(prs.slides)
-    for number, (slide, (width, _, words)) in enumerate(zip(prs.slides, pages, strict=True), start=1):
-        scale = width / (prs.slide_width / EMU_PER_PT)
-        boxes = _boxes(slide)
-        for word in words:
-            tokens = _tokens(word.text)
-            if not tokens:
-                continue
-            inside = any(tokens & own and x0 * scale - TOLERANCE <= word.x0 and word.x1 <= x1 * scale + TOLERANCE
-                         and y0 * scale - TOLERANCE <= word.y0 and word.y1 <= y1 * scale + TOLERANCE
-                         for own, (x0, y0, x1, y1) in boxes)
-            if not inside:
-                problems.append(f"slide {number}: «{word.text}» at ({word.x0:.0f}, {word.y0:.0f}) is outside its box")
-    return problems
 
 
 def _ink_below_body(png: Path) -> bool:
@@ -97,7 +45,7 @@ def test_national_deck_renders_without_overflow(soffice: str, tmp_path: Path, qi
     blob = build_national_deck(deck_input(invented(qid, missing=missing)))
     prs = open_deck(blob)
     pdf = render_pdf(blob, tmp_path)
-    assert _overflowing(prs, pdf) == []
+    assert overflowing(prs, pdf) == []
     pngs = render_pngs(pdf, tmp_path)
     assert len(pngs) == len(prs.slides)
     assert [png.name for png in pngs if _ink_below_body(png)] == []
@@ -114,4 +62,4 @@ def test_the_check_finds_text_that_overflows(soffice: str, tmp_path: Path) -> No
     box = slide.shapes.add_textbox(Cm(2), Cm(5), Cm(10), Cm(2))
     fill_text(box.text_frame, [Para("ord " * 120)], 28)
     blob = deck.to_bytes()
-    assert _overflowing(open_deck(blob), render_pdf(blob, tmp_path))
+    assert overflowing(open_deck(blob), render_pdf(blob, tmp_path))

@@ -4,6 +4,7 @@ identity, saving, routing integrity, hostile posts, conflicts, expired sessions.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask, g
@@ -129,7 +130,8 @@ def test_hostile_names_are_refused_and_nothing_is_saved(app: Flask, client: Flas
     invited = open_round(app)
     identify(client, invited)
     for extra in ({"q22": "från ett annat avsnitt", "v__q22": "0"}, {"okand": "x"},
-                  {"v__q02": "-1"}, {"v__q02": "99999999999999"}):
+                  {"v__q02": "-1"}, {"v__q02": "99999999999999"}, {"v__q02": "²"}, {"v__q02": "٣"},
+                  {"v__q02": "ett"}, {"v__q02": ""}):
         response = post_section(client, invited, "ansvar", {"q02": "ja", **extra})
         assert response.status_code == 422, extra
         assert "error-summary" in response.text
@@ -192,9 +194,12 @@ def test_idle_session_counts_as_expired(app: Flask, client: FlaskClient) -> None
     app.config["RESPOND_IDLE_MINUTES"] = 0
     invited = open_round(app)
     identify(client, invited)
-    response = post_section(client, invited, "ansvar", {"q02": "ja"}) if False else None
-    assert response is None
-    assert client.get(invited.url(path="/avsnitt/ansvar")).status_code == 303
+    response = client.get(invited.url(path="/avsnitt/ansvar"))
+    assert response.status_code == 303
+    # Back to «who is answering», which then returns to the page asked for.
+    target = urlsplit(response.headers["Location"])
+    assert target.path == invited.url(path="/vem")
+    assert parse_qs(target.query) == {"nasta": [invited.url(path="/avsnitt/ansvar")]}
 
 
 def test_autosave_saves_changed_fields_and_reports_versions(app: Flask, client: FlaskClient) -> None:
@@ -210,6 +215,21 @@ def test_autosave_saves_changed_fields_and_reports_versions(app: Flask, client: 
     response = client.post(url, data={"q02": "nej", "v__q02": "0"}, headers={"X-CSRFToken": csrf})
     assert response.json["conflicts"] == ["q02"]
     assert stored(invited) == {"q02": "ja"}
+
+
+def test_autosave_refuses_a_tampered_version_and_skips_off_route_answers(app: Flask, client: FlaskClient) -> None:
+    invited = open_round(app)
+    identify(client, invited)
+    csrf, _ = section_form(client, invited, "ansvar")
+    url = invited.url(path="/avsnitt/ansvar/autospara")
+    for version in ("²", "1x", " ", "1" * 12):
+        response = client.post(url, data={"q02": "ja", "v__q02": version}, headers={"X-CSRFToken": csrf})
+        assert response.status_code == 422 and "ogiltig version" in response.json["errors"]["q02"], version
+    assert stored(invited) == {}
+    response = client.post(url, data={"q02": "nej", "v__q02": "0", "q02a": "ja", "v__q02a": "0"},
+                           headers={"X-CSRFToken": csrf})
+    assert response.status_code == 200 and response.json["versions"] == {"q02": 1}
+    assert stored(invited) == {"q02": "nej"}
 
 
 def test_deadlines(app: Flask, client: FlaskClient) -> None:

@@ -2,7 +2,6 @@
 by keyboard only, follow-ups, an expired session, a conflict between two people, a double
 click on submit, the session warning, and axe on every page state."""
 
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def no_js_page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def no_js_page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(java_script_enabled=False, locale="sv-SE")
     context.set_default_timeout(10_000)
     yield context.new_page()
@@ -200,7 +199,7 @@ def test_restore_after_expired_session(app: Flask, live_server: LiveServer, page
 
 
 def test_conflict_between_two_people_is_resolved(app: Flask, live_server: LiveServer, page: Any,
-                                                browser: Any) -> None:  # noqa: F811
+                                                browser: Any) -> None:
     invited = open_round(app)
     other = browser.new_context(locale="sv-SE").new_page()
     start(page, live_server, invited)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask, current_app
@@ -16,19 +17,19 @@ from survey.db import Answer, Round
 from survey.demo.data_2025 import ensure_demo_2025
 from survey.results import current_snapshot, lift_freeze
 from survey.web.extensions import db
-from tests.test_admin_support import admin_client, admin_user, analyst_client, analyst_user, app, client, csrf_token  # noqa: F401
+from tests.staff_helpers import csrf_token
 
 pytestmark = pytest.mark.usefixtures("app")
 
 
 @pytest.fixture
-def demo_round(app: Flask) -> Round:  # noqa: F811
+def demo_round(app: Flask) -> Round:
     round_ = ensure_demo_2025(db.session, current_app.config["SECRET_KEY"])
     db.session.commit()
     return round_
 
 
-def test_staff_only(client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_staff_only(client: FlaskClient, demo_round: Round) -> None:
     for path in ("/admin/resultat/", f"/admin/resultat/{demo_round.id}",
                  f"/admin/resultat/{demo_round.id}/svar.xlsx", f"/admin/resultat/{demo_round.id}/svar.json"):
         response = client.get(path)
@@ -37,19 +38,19 @@ def test_staff_only(client: FlaskClient, demo_round: Round) -> None:  # noqa: F8
     assert current_snapshot(db.session, demo_round).version == 1
 
 
-def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo_round: Round) -> None:
     page = analyst_client.get(f"/admin/resultat/{demo_round.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100&nbsp;%)" in html
-    assert "Ja: 19 (90&nbsp;%)" in html  # q01
+    assert "fryst version 1" in html and "Inskickade svar</dt><dd>21 (100\u00a0%)" in html
+    assert "Ja: 19 (90\u00a0%)" in html  # q01
     assert "<td>16 av 21</td><td>9 av 16</td><td>4 av 9</td>" in html  # q03 chef: the routing table
     assert "<td>10 av 21</td><td>5 av 10</td><td>Fråga ställdes inte</td>" in html
     index = analyst_client.get("/admin/resultat/").get_data(as_text=True)
     assert demo_round.name in index and "Fryst, version 1" in index
 
 
-def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Round) -> None:
     response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="runda-{demo_round.id}-fryst-v1-svar.xlsx"'
@@ -64,7 +65,7 @@ def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Roun
     assert analyst_client.get("/admin/resultat/9999").status_code == 404
 
 
-def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_round: Round) -> None:  # noqa: F811
+def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_round: Round) -> None:
     path = f"/admin/resultat/{demo_round.id}"
     lift_freeze(db.session, demo_round, "admin@socialstyrelsen.se", "test")
     db.session.commit()
@@ -93,3 +94,34 @@ def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_ro
                                                                "reason": ""}, follow_redirects=True)
     assert "Ange ett skäl" in response.get_data(as_text=True)
     assert current_snapshot(db.session, demo_round) is not None
+
+
+def test_the_files_for_statistics_software(analyst_client: FlaskClient, demo_round: Round, app: Flask,
+                                           tmp_path: Path) -> None:
+    import pyreadstat
+
+    from survey.cli import cli
+
+    page = analyst_client.get(f"/admin/resultat/{demo_round.id}").get_data(as_text=True)
+    assert "Filer för statistikprogram" in page
+    assert "<td>2</td><td>0</td><td>19</td>" in page  # q01_kommentar: n 2, none missing, 19 left blank
+    downloaded = {}
+    for suffix in ("sav", "dta", "csv", "lang.csv", "kodbok.json", "kodbok.csv"):
+        assert f"/admin/resultat/{demo_round.id}/svar.{suffix}" in page, suffix
+        response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.{suffix}")
+        assert response.status_code == 200, suffix
+        assert response.headers["Content-Disposition"].endswith(f'fryst-v1-svar.{suffix}"')
+        downloaded[suffix] = response.data
+    assert analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.exe").status_code == 404
+    runner = app.test_cli_runner()
+    for kind, suffix, extra in (("sav", "sav", []), ("dta", "dta", []), ("csv", "lang.csv", ["--long"]),
+                                ("codebook", "kodbok.json", [])):
+        out = tmp_path / f"out.{suffix.rsplit('.', 1)[-1]}"
+        result = runner.invoke(cli, ["export", kind, str(demo_round.id), "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        if kind in ("csv", "codebook"):
+            assert out.read_bytes() == downloaded[suffix]  # the same builder behind both
+    frame, _ = pyreadstat.read_sav(str(tmp_path / "out.sav"))
+    assert len(frame) == 21 and frame["q14"].count() == 20  # q14: one region left it blank
+    bad = runner.invoke(cli, ["export", "codebook", str(demo_round.id), "-o", str(tmp_path / "kodbok.txt")])
+    assert bad.exit_code != 0 and ".json" in bad.output

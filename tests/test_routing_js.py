@@ -5,7 +5,6 @@ follow-ups the server will count. Every answer set is run through ``applicable_i
 Python and ``SurveyRouting.applicable`` in chromium, and the results compared.
 """
 
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 from __future__ import annotations
 
 import random

@@ -13,7 +13,7 @@ from survey.cli import cli
 from survey.db import AuditEvent, Response, Round, SentMail
 from survey.formatting import today
 from survey.web.extensions import db
-from tests.test_admin_support import answer, complete_answers, make_staff, new_round
+from tests.staff_helpers import answer, complete_answers, make_staff, new_round
 
 
 def run(runner: FlaskCliRunner, *args: str) -> tuple[int, str]:

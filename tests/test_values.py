@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from survey.errors import Refused
+from survey.formatting import format_swedish_number
 from survey.questionnaire import load_questionnaire
-from survey.questionnaire.values import InvalidValue, clean_value, format_swedish_number, parse_swedish_number
+from survey.questionnaire.values import InvalidValue, clean_value, parse_swedish_number
+from survey.responses.answers import MAX_VERSION, InvalidVersion, parse_version
 from tests.helpers import QUESTIONNAIRES
 
 SMALL = """\
@@ -80,3 +83,11 @@ def test_codes_and_text_limits_in_the_2025_questionnaire() -> None:
     assert clean_value(q, q.field("q22"), "  =SUM(A1)\x00 ") == "=SUM(A1)"
     with pytest.raises(InvalidValue, match="högst 4000 tecken"):
         clean_value(q, q.field("q22"), "x" * 4001)
+
+
+def test_a_posted_version_is_ascii_digits_or_a_refusal() -> None:
+    assert [parse_version(raw) for raw in ("0", "7", " 12 ", str(MAX_VERSION))] == [0, 7, 12, MAX_VERSION]
+    for raw in ("", "²", "٣", "１", "-1", "+1", "1.0", "0x1", "ett", str(MAX_VERSION + 1)):
+        with pytest.raises(InvalidVersion) as refused:
+            parse_version(raw)
+        assert isinstance(refused.value, Refused) and "ogiltig version" in str(refused.value), raw

@@ -61,7 +61,7 @@ def test_svar_has_labels_and_a_row_per_organisation(workbook: Workbook) -> None:
     assert [c.value for c in svar[2][:6]] == ["Organisationskod", "Organisation", "Typ", "Län",
                                              "Status", "Inskickad (svensk tid)"]
     assert svar.cell(2, column(svar, "q01")).value.startswith("1. Finns det en kommunövergripande")
-    assert svar.cell(2, column(svar, "q03_leg")).value.endswith("– Legitimerad hälso- och sjukvårdspersonal")
+    assert svar.cell(2, column(svar, "q03_leg")).value == "3. Legitimerad hälso- och sjukvårdspersonal"
     rows = {row[0].value: row for row in svar.iter_rows(min_row=3)}
     assert list(rows) == ["0114", "0115", "0117", "0120"]
     first = rows["0114"]
@@ -123,7 +123,10 @@ def test_the_code_book(workbook: Workbook) -> None:
     assert rows["q03b_leg"][8] == "Ställs om q03a_leg = Ja"
     assert rows["q17a"][8] == "Ställs om q17_1 eller q17_2 eller q17_3 = Ja"
     assert rows["q01"][8] == "Alltid" and rows["q01"][5] == "Huvudfråga"
-    assert rows["q01a"][7].splitlines()[0] == "politisk = Politisk nivå"
+    assert rows["q01a"][7].splitlines()[0] == "politisk = Politisk nivå (1)"
+    assert rows["q01"][7].splitlines()[2] == "nej = Nej (3) – rekonstruerad"
+    assert rows["q03_leg"][11] == "Ja: frågetext, hjälptext" and rows["q02"][11] == ""
+    assert "radetikett" in rows["q03_chef"][11]  # relabelled for the municipalities
     assert rows["q15b_6_text"][8] == "Ställs om q15b_6 = Ja"
 
 
@@ -155,3 +158,50 @@ def test_drafts_are_shown_only_when_asked() -> None:
     assert row[4] == "draft" and "politisk" in row
     svar = load_workbook(io.BytesIO(build_answer_file(data, MADE, include_drafts=True)))["Svar"]
     assert svar.cell(5, 5).value == "Öppnad igen"
+
+
+def test_headers_tell_the_columns_apart_and_keep_the_full_wording(workbook: Workbook) -> None:
+    svar = workbook["Svar"]
+    headers = [c.value for c in svar[2]]
+    assert len(set(headers)) == len(headers)  # q03_*, q15b_*, q18_*: each its own row label
+    assert svar.column_dimensions["A"].width >= len("Organisationskod")
+    q01 = svar.cell(2, column(svar, "q01"))
+    assert q01.value.endswith("…") and len(q01.value) < len(Q.item("q01").text)
+    assert q01.comment.text.startswith(f"1. {Q.item('q01').text}")
+    q03 = svar.cell(2, column(svar, "q03_leg")).comment.text
+    assert Q.item("q03").text in q03 and "Rekonstruerad formulering" in q03
+
+
+def test_three_states_of_a_missing_answer(workbook: Workbook) -> None:
+    svar = workbook["Svar"]
+    blank_optional = svar.cell(4, column(svar, "q01_kommentar"))  # 0115 left its comment blank
+    blank_required = svar.cell(4, column(svar, "q02"))
+    assert blank_optional.value is None and blank_optional.fill.fgColor.rgb in (None, "00000000")
+    assert blank_required.fill.fgColor.rgb.endswith("FFF2CC")
+    header = next(r for r in workbook["Sammanställning"].iter_rows(values_only=True) if r[0] == "Svars-id")
+    assert "Värde" not in header  # no number item: the column would be empty
+    rows = {r[0]: dict(zip(header, r, strict=True))
+            for r in workbook["Sammanställning"].iter_rows(values_only=True) if r[0] in ("q01_kommentar", "q02")}
+    states = {aid: (row["Obesvarade (bortfall)"], row["Lämnade tomma (frivillig)"]) for aid, row in rows.items()}
+    assert states == {"q01_kommentar": (0, 1), "q02": (1, 0)}
+
+
+def test_every_sheet_prints(workbook: Workbook) -> None:
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert "Kommuner 2025" in sheet.oddFooter.left.text and "&P" in sheet.oddFooter.right.text
+    assert workbook["Svar"].print_title_rows == "$1:$2" and workbook["Svar"].print_title_cols == "$A:$B"
+    assert workbook["Kodbok"].sheet_properties.pageSetUpPr.fitToPage
+    assert workbook["Kodbok"].page_setup.fitToWidth in (None, 1)  # 1 is the default of the format
+    assert workbook["Kodbok"].page_setup.fitToHeight == 0
+    svar = workbook["Svar"]
+    assert svar.row_dimensions[3].height >= 2 * 15  # the two-line comment of 0114 fits
+
+
+def test_row_heights_follow_the_wrapped_text() -> None:
+    from exports.xlsx_layout import wrapped_lines
+
+    assert wrapped_lines("kort", 18) == 1
+    assert wrapped_lines("rad ett\nrad två", 40) == 2
+    assert wrapped_lines("ord " * 30, 10) >= 12  # 120 characters in lines of about ten
+    assert wrapped_lines("x" * 100, 10) == 10  # a long word breaks across lines

@@ -10,7 +10,11 @@ returns plain results. For every answer id it counts
 - ``unanswered``: applicable but left blank (item non-response, like q14 in 2025),
 - ``counts``: per code, zeros included (multiple choice: per code chosen).
 
-"Not applicable" (``submitted - applicable``) and "unanswered" are never mixed up.
+"Not applicable" (``submitted - applicable``) and "unanswered" are never mixed up, and an
+unanswered item is one of two things (``AnswerState``): *not answered* where an answer was
+required (item non-response, «partiellt bortfall») or *left blank* where it was optional (a
+comment, q22). ``answer_state`` classifies one cell, ``ItemResult.state_counts`` counts them:
+the Excel file, the statistics files, the deck and the pages all use these two.
 """
 
 from __future__ import annotations
@@ -20,11 +24,34 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from survey.questionnaire.model import Field, ItemType, Questionnaire
+from survey.questionnaire.model import Field, Item, ItemType, Questionnaire
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
+
+
+class AnswerState(StrEnum):
+    """The state of one answer id in one response: the same four words in every file."""
+
+    ANSWERED = "answered"
+    NOT_ASKED = "not_asked"  # the routing did not ask it
+    NOT_ANSWERED = "not_answered"  # asked, required, blank: item non-response
+    LEFT_BLANK = "left_blank"  # asked, optional, blank
+
+
+STATE_LABELS = {AnswerState.ANSWERED: "Besvarad", AnswerState.NOT_ASKED: "Ej aktuell (ställdes inte)",
+                AnswerState.NOT_ANSWERED: "Obesvarad (bortfall)",
+                AnswerState.LEFT_BLANK: "Lämnad tom (frivillig)"}
+
+
+def answer_state(f: Field, applicable: bool, value: Value) -> AnswerState:
+    if not applicable:
+        return AnswerState.NOT_ASKED
+    if not is_blank(value):
+        return AnswerState.ANSWERED
+    return AnswerState.NOT_ANSWERED if f.required else AnswerState.LEFT_BLANK
 
 
 @dataclass(frozen=True)
@@ -111,10 +138,26 @@ class ItemResult:
     counts: dict[str, int] = field(default_factory=dict)
     numbers: NumberSummary | None = None
     texts: tuple[tuple[str, str], ...] = ()  # (organisation code, text) for free text
+    required: bool = True  # whether a blank answer is non-response or an optional field left blank
 
     @property
     def not_applicable(self) -> int:
         return self.submitted - self.applicable
+
+    @property
+    def not_answered(self) -> int:
+        """Asked, an answer required, none given: the item non-response («partiellt bortfall»)."""
+        return self.unanswered if self.required else 0
+
+    @property
+    def left_blank(self) -> int:
+        """Asked, optional, left blank: not non-response."""
+        return 0 if self.required else self.unanswered
+
+    @property
+    def state_counts(self) -> dict[AnswerState, int]:
+        return {AnswerState.ANSWERED: self.answered, AnswerState.NOT_ASKED: self.not_applicable,
+                AnswerState.NOT_ANSWERED: self.not_answered, AnswerState.LEFT_BLANK: self.left_blank}
 
     def share(self, code: str) -> float | None:
         """Share of ``answered`` (None when nobody answered)."""
@@ -202,7 +245,7 @@ class _Tally:
     def result(self, population: int, submitted: int) -> ItemResult:
         return ItemResult(self.field.id, population, submitted, self.applicable, self.answered,
                           self.applicable - self.answered, dict(self.counts),
-                          _number_summary(self.numbers), tuple(self.texts))
+                          _number_summary(self.numbers), tuple(self.texts), self.field.required)
 
 
 def aggregate(q: Questionnaire, responses: Iterable[ResponseData], population: Sequence[OrgInfo],
@@ -244,6 +287,24 @@ class ChainRow:
     row: str
     label: str
     cells: tuple[ChainCell | None, ...]
+
+
+def routing_chains(item: Item) -> list[tuple[str, ...]]:
+    """The per-row follow-up chains that start at ``item``, every branch to its end:
+    ``[("q03", "q03a", "q03b")]``. One definition for the results page and the deck, so the
+    two cannot draw different tables. A per-row follow-up is a link of its parent's chain,
+    never the start of one: it has none of its own (``[]``)."""
+    if item.per_row:
+        return []
+    return [(item.id, *tail) for tail in _chain_tails(item)]
+
+
+def _chain_tails(item: Item) -> list[tuple[str, ...]]:
+    tails: list[tuple[str, ...]] = []
+    for follow in item.followups:
+        if follow.per_row:
+            tails += [(follow.id, *rest) for rest in _chain_tails(follow) or [()]]
+    return tails
 
 
 def routing_table(q: Questionnaire, results: RoundResults, chain: Sequence[str],

@@ -55,25 +55,77 @@ def _wording(q: Questionnaire, f: Field) -> str:
     return q.item(f.item_id).text
 
 
+# What can change for one answer id between two definitions, and how the pages say it.
+CHANGE_FLAGS = {
+    "new": "Ny fråga",
+    "removed": "Borttagen fråga",
+    "type": "Frågetypen har ändrats",
+    "wording": "Formuleringen har ändrats",
+    "codes": "Svarsalternativen har ändrats",
+    "labels": "Svarsalternativens formulering har ändrats",
+    "routing": "Villkoret för när frågan ställs har ändrats",
+}
+
+
+def change_flags(before: Questionnaire, after: Questionnaire, answer_id: str) -> tuple[str, ...]:
+    """The kinds of change of ``answer_id`` (keys of ``CHANGE_FLAGS``; empty: none)."""
+    if not before.has_field(answer_id):
+        return ("new",)
+    if not after.has_field(answer_id):
+        return ("removed",)
+    old, new = before.field(answer_id), after.field(answer_id)
+    flags = []
+    if old.type is not new.type:
+        flags.append("type")
+    if _wording(before, old) != _wording(after, new) or (old.row and old.label != new.label):
+        flags.append("wording")
+    if [c.code for c in old.codes] != [c.code for c in new.codes]:
+        flags.append("codes")
+    elif [c.label for c in old.codes] != [c.label for c in new.codes]:
+        flags.append("labels")
+    if _routing(old) != _routing(new):
+        flags.append("routing")
+    return tuple(flags)
+
+
 def differences(before: Questionnaire, after: Questionnaire, answer_id: str) -> tuple[str, ...]:
     """Why ``answer_id`` cannot be compared between the two definitions (empty: it can)."""
-    if not before.has_field(answer_id):
+    flags = change_flags(before, after, answer_id)
+    if flags == ("new",):
         return (f"Frågan fanns inte {before.year}.",)
-    if not after.has_field(answer_id):
+    if flags == ("removed",):
         return (f"Frågan finns inte {after.year}.",)
-    old, new = before.field(answer_id), after.field(answer_id)
-    reasons = []
-    if old.type is not new.type:
-        reasons.append("Frågetypen har ändrats.")
-    if _wording(before, old) != _wording(after, new) or (old.row and old.label != new.label):
-        reasons.append("Frågans formulering har ändrats.")
-    if [c.code for c in old.codes] != [c.code for c in new.codes]:
-        reasons.append("Svarsalternativen har ändrats.")
-    elif [c.label for c in old.codes] != [c.label for c in new.codes]:
-        reasons.append("Svarsalternativens formulering har ändrats.")
-    if _routing(old) != _routing(new):
-        reasons.append("Villkoret för när frågan ställs har ändrats.")
-    return tuple(reasons)
+    reasons = {"type": "Frågetypen har ändrats.", "wording": "Frågans formulering har ändrats.",
+               "codes": "Svarsalternativen har ändrats.", "labels": "Svarsalternativens formulering har ändrats.",
+               "routing": "Villkoret för när frågan ställs har ändrats."}
+    return tuple(reasons[flag] for flag in flags)
+
+
+@dataclass(frozen=True)
+class DefinitionChange:
+    """One answer id that differs between two versions of a questionnaire."""
+
+    answer_id: str
+    number: str
+    label: str
+    flags: tuple[str, ...]
+
+    @property
+    def described(self) -> str:
+        return "; ".join(CHANGE_FLAGS[flag] for flag in self.flags)
+
+
+def definition_changes(before: Questionnaire, after: Questionnaire) -> list[DefinitionChange]:
+    """Every answer id that is new, removed or changed, in the later version's order."""
+    ids = [f.id for f in after.fields] + [f.id for f in before.fields if not after.has_field(f.id)]
+    changes = []
+    for answer_id in ids:
+        flags = change_flags(before, after, answer_id)
+        if flags:
+            q = after if after.has_field(answer_id) else before
+            f = q.field(answer_id)
+            changes.append(DefinitionChange(answer_id, q.item(f.item_id).number or "", f.label, flags))
+    return changes
 
 
 def _routing(f: Field) -> tuple[str | None, str | None]:

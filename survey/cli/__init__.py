@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
 
@@ -24,7 +24,7 @@ from survey.rounds.lifecycle import round_state
 from survey.web.app import create_app
 
 
-def _create_app() -> Any:
+def _create_app() -> Flask:
     return create_app()
 
 
@@ -47,17 +47,52 @@ def questionnaire_group() -> None:
 
 @questionnaire_group.command("check", with_appcontext=False)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def questionnaire_check(paths: tuple[Path, ...]) -> None:
-    """Validate definition files; print one line per error (file:line: id: message)."""
-    from survey.questionnaire import check_paths
+@click.option("--json", "as_json", is_flag=True, help="Print id, content hash and counts (or the errors) as JSON.")
+def questionnaire_check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Validate definitions (YAML or XLSForm .xlsx); one line per error (file:line: id: message)."""
+    from survey.questionnaire import Problem, QuestionnaireError, load_questionnaire
 
-    problems = check_paths(list(paths))
-    for problem in problems:
-        click.echo(str(problem))
+    reports: list[dict[str, object]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            q = load_questionnaire(path)
+        except QuestionnaireError as error:
+            problems.extend(error.problems)
+            reports.append({"path": str(path), "errors": [str(problem) for problem in error.problems]})
+            continue
+        reports.append({"path": str(path), "id": q.id, "content_hash": q.content_hash,
+                        "counts": {"main_questions": q.main_question_count, "followups": q.followup_count,
+                                   "answer_ids": len(q.fields)}, "errors": []})
+    if as_json:
+        _echo_json(reports)
+    else:
+        for problem in problems:
+            click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} error(s)", err=True)
         sys.exit(1)
     click.echo(f"{len(paths)} file(s) OK", err=True)
+
+
+@questionnaire_group.command("export", with_appcontext=False)
+@click.argument("questionnaire_id")
+@click.option("--xlsform", "as_xlsform", is_flag=True, required=True, help="Write an XLSForm workbook.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+def questionnaire_export(questionnaire_id: str, as_xlsform: bool, output: Path) -> None:
+    """Write a definition from the questionnaires folder as an XLSForm to edit and load again."""
+    from exports.xlsform import xlsform_bytes
+    from survey.questionnaire import QuestionnaireError, load_folder
+
+    try:
+        found = load_folder(_questionnaire_dir())
+    except QuestionnaireError as error:
+        raise click.ClickException(str(error)) from error
+    if questionnaire_id not in found:
+        raise click.ClickException(f"unknown questionnaire '{questionnaire_id}' (known: {', '.join(sorted(found))})")
+    output.write_bytes(xlsform_bytes(found[questionnaire_id]))
+    click.echo(f"{output}: XLSForm of {questionnaire_id}", err=True)
 
 
 @questionnaire_group.command("show", with_appcontext=False)
@@ -78,7 +113,8 @@ def questionnaire_show(questionnaire_id: str, as_json: bool) -> None:
     if as_json:
         _echo_json(normalised(q))
         return
-    click.echo(f"{q.id}: {q.title} ({q.main_question_count} huvudfrågor, {q.followup_count} följdfrågor, {len(q.fields)} svars-id)")
+    click.echo(f"{q.id}: {q.title} ({q.main_question_count} huvudfrågor, {q.followup_count} följdfrågor, "
+               f"{len(q.fields)} svars-id)")
     for section in q.sections:
         click.echo(f"\n{section.title}")
         for item in section.walk():
@@ -96,7 +132,7 @@ def orgs_group() -> None:
 @click.option("--kind", type=click.Choice(["region", "kommun"]))
 @click.option("--sort", "sort_by", type=click.Choice(["code", "name"]), default="code", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def orgs_list(kind: str | None, sort_by: str, as_json: bool) -> None:
+def orgs_list(kind: str | None, sort_by: Literal["code", "name"], as_json: bool) -> None:
     """List organisations (Swedish order with --sort name)."""
     from survey.registry import load_registry, sort_organisations
 
@@ -115,12 +151,12 @@ def setup_command() -> None:
     """Migrate the database to the newest revision and load registry and questionnaires."""
     from survey.db.migrate import upgrade
     from survey.setup import sync_questionnaires, sync_registry
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     upgrade(url)
-    added, updated = sync_registry(db.session)
-    loaded = sync_questionnaires(db.session, Path(current_app.config["QUESTIONNAIRE_DIR"]))
+    added, updated = sync_registry(db_session())
+    loaded = sync_questionnaires(db_session(), Path(current_app.config["QUESTIONNAIRE_DIR"]))
     db.session.commit()
     click.echo(f"database: {_safe_url(url)} (migrated to head)")
     click.echo(f"organisations: {added} added, {updated} updated")
@@ -146,15 +182,15 @@ def round_group() -> None:
 @click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--name")
-def round_create(questionnaire_id: str, selector: str, opens: Any, closes: Any, name: str | None) -> None:
+def round_create(questionnaire_id: str, selector: str, opens: datetime, closes: datetime, name: str | None) -> None:
     """Create a round; prints the new round's id alone on the last line."""
     from survey.rounds.lifecycle import RoundError, create_round, latest_version, organisations_for
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     try:
-        version = latest_version(db.session, questionnaire_id)
-        orgs = organisations_for(db.session, selector)
-        round_ = create_round(db.session, version, orgs, opens.date(), closes.date(), name,
+        version = latest_version(db_session(), questionnaire_id)
+        orgs = organisations_for(db_session(), selector)
+        round_ = create_round(db_session(), version, orgs, opens.date(), closes.date(), name,
                               secret=current_app.config["SECRET_KEY"])
     except RoundError as error:
         raise click.ClickException(str(error)) from error
@@ -177,7 +213,8 @@ def round_list(as_json: bool) -> None:
         _echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['id']}\t{row['state']}\t{row['opens']} – {row['closes']}\t{row['questionnaire']}\t{row['name']}")
+        click.echo(f"{row['id']}\t{row['state']}\t{row['opens']} – {row['closes']}\t{row['questionnaire']}\t"
+                   f"{row['name']}")
 
 
 @round_group.command("links")
@@ -194,7 +231,7 @@ def round_links_command(round_id: int, as_json: bool) -> None:
         raise click.ClickException(f"no round with id {round_id}")
     links = round_links(round_, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
     if as_json:
-        _echo_json([{"code": l.code, "name": l.name, "url": l.url} for l in links])
+        _echo_json([{"code": link.code, "name": link.name, "url": link.url} for link in links])
         return
     for link in links:
         click.echo(f"{link.code}\t{link.name}\t{link.url}")
@@ -214,12 +251,12 @@ def users_group() -> None:
 def users_create(email: str, role: str, name: str) -> None:
     """Create a staff user; the password is prompted for or read from SURVEY_ADMIN_PASSWORD."""
     from survey.staff.accounts import StaffError, create_staff_user
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     password = os.environ.get("SURVEY_ADMIN_PASSWORD") or click.prompt(
         "Lösenord", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_staff_user(db.session, email, password, role, name)
+        user = create_staff_user(db_session(), email, password, role, name)
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -229,12 +266,12 @@ def users_create(email: str, role: str, name: str) -> None:
 # -- demo ---------------------------------------------------------------------------------
 @cli.command("demo")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")
-def demo_command(today: Any) -> None:
+def demo_command(today: datetime | None) -> None:
     """Create demo rounds and a demo admin (idempotent); print the login and a few links."""
     from survey.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
-    summary = ensure_demo(db.session, today.date() if today else date.today(),
+    summary = ensure_demo(db_session(), today.date() if today else date.today(),
                           current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
     db.session.commit()
     base = current_app.config["BASE_URL"]

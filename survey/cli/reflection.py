@@ -8,12 +8,16 @@ builders, so a file made here is the file staff and organisations download.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+if TYPE_CHECKING:
+    from survey.db import Organisation, Round
 
-def _round(round_id: int):  # type: ignore[no-untyped-def]
+
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -23,7 +27,7 @@ def _round(round_id: int):  # type: ignore[no-untyped-def]
     return round_
 
 
-def _organisation(code: str):  # type: ignore[no-untyped-def]
+def _organisation(code: str) -> Organisation:
     from sqlalchemy import select
 
     from survey.db import Organisation
@@ -48,9 +52,9 @@ def export_pptx(round_id: int, output: Path) -> None:
     """The national results deck of a round (native, editable charts)."""
     from exports.pptx_deck import build_national_deck
     from survey.themes import national_deck_input
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
-    _write(output, build_national_deck(national_deck_input(db.session, _round(round_id))))
+    _write(output, build_national_deck(national_deck_input(db_session(), _round(round_id))))
 
 
 @click.command("reflection")
@@ -62,13 +66,13 @@ def export_pptx(round_id: int, output: Path) -> None:
 def export_reflection(round_id: int, code: str, output: Path) -> None:
     """An organisation's reflection: its answers beside everyone's, its notes."""
     from survey.documents import reflection_pptx, reflection_xlsx
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
     round_, org = _round(round_id), _organisation(code)
     if output.suffix.lower() not in (".pptx", ".xlsx"):
         raise click.ClickException("the output file must end in .pptx or .xlsx")
     build = reflection_xlsx if output.suffix.lower() == ".xlsx" else reflection_pptx
-    _write(output, build(db.session, round_, org))
+    _write(output, build(db_session(), round_, org))
 
 
 @click.group("themes", cls=AppGroup, help="Free-text themes of a round.")
@@ -82,9 +86,9 @@ def themes_group() -> None:
 def themes_seed(round_id: int) -> None:
     """Give the round 2025's six themes (if it has none)."""
     from survey.themes import seed_default_themes
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
-    found = seed_default_themes(db.session, _round(round_id))
+    found = seed_default_themes(db_session(), _round(round_id))
     db.session.commit()
     for theme in found:
         click.echo(theme.name)
@@ -96,10 +100,10 @@ def themes_seed(round_id: int) -> None:
 def themes_list(round_id: int) -> None:
     """Each theme with its number of answers, per free-text question."""
     from survey.themes import entries, theme_counts, themes
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
     round_ = _round(round_id)
-    for answer_id, counts in theme_counts(entries(db.session, round_), themes(db.session, round_)).items():
+    for answer_id, counts in theme_counts(entries(db_session(), round_), themes(db_session(), round_)).items():
         click.echo(answer_id)
         for name, count in counts:
             click.echo(f"  {count}\t{name}")
@@ -113,11 +117,11 @@ def themes_list(round_id: int) -> None:
 def publish_command(round_id: int, actor: str, undo: bool) -> None:
     """Publish a closed round's results: opens each organisation's reflection pages."""
     from survey.reflection import ReflectionError, publish, unpublish
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
     try:
-        unpublish(db.session, round_) if undo else publish(db.session, round_, actor)
+        unpublish(db_session(), round_) if undo else publish(db_session(), round_, actor)
     except ReflectionError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -132,20 +136,20 @@ def compare_command(before_id: int, after_id: int) -> None:
     """Compare two rounds of one questionnaire family, answer id by answer id («ja» counts)."""
     from survey.aggregation.compare import compare
     from survey.results import round_data
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
-    before, after = round_data(db.session, _round(before_id)), round_data(db.session, _round(after_id))
+    before, after = round_data(db_session(), _round(before_id)), round_data(db_session(), _round(after_id))
     try:
         found = compare(before.questionnaire, before.results(), after.questionnaire, after.results())
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"svars-id\t{found.before_year}\t{found.after_year}\tförändring")
     for item in found.items.values():
-        if not item.comparable:
+        if not item.comparable or item.before is None or item.after is None:
             click.echo(f"{item.answer_id}\t–\t–\tinte jämförbar: {' '.join(item.reasons)}")
             continue
-        code = "ja" if item.after and "ja" in item.after.counts else next(iter(item.after.counts), "")  # type: ignore[union-attr]
-        old, new = item.before.counts.get(code, 0), item.after.counts.get(code, 0)  # type: ignore[union-attr]
+        code = "ja" if item.after and "ja" in item.after.counts else next(iter(item.after.counts), "")
+        old, new = item.before.counts.get(code, 0), item.after.counts.get(code, 0)
         click.echo(f"{item.answer_id}\t{old}\t{new}\t{new - old:+d} ({code})")
 
 

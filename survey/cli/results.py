@@ -3,6 +3,10 @@
     survey export results ROUND [--json] [-o FILE]   the aggregation (n and counts per answer id)
     survey export xlsx ROUND -o FILE                  the Excel answer file
     survey export json ROUND [-o FILE]                the answers document (JSON, the contract)
+    survey export sav ROUND -o F.sav                  SPSS, with labels and missing-value codes
+    survey export dta ROUND -o F.dta                  Stata, the same
+    survey export csv ROUND -o F.csv [--long]         CSV (UTF-8), wide as Koder or long with states
+    survey export codebook ROUND -o F.json|F.csv      the machine-readable code book
     survey import ROUND FILE [--dry-run]              JSON or the engine's own Excel file
     survey freeze ROUND [--note TEXT]                 freeze the results (a new version)
     survey unfreeze ROUND --reason TEXT               lift the freeze (e.g. to import again)
@@ -16,11 +20,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+if TYPE_CHECKING:
+    from survey.aggregation.aggregate import RoundData
+    from survey.db import Round
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SOURCE_OPTIONS = (
     click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
@@ -36,13 +47,13 @@ def cli_actor() -> str:
         return "cli"
 
 
-def _with_source(command: Any) -> Any:
+def _with_source(command: F) -> F:
     for option in reversed(SOURCE_OPTIONS):
         command = option(command)
     return command
 
 
-def _round(round_id: int) -> Any:
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -52,12 +63,12 @@ def _round(round_id: int) -> Any:
     return round_
 
 
-def _data(round_id: int, live: bool, version: int | None) -> Any:
+def _data(round_id: int, live: bool, version: int | None) -> RoundData:
     from survey.results import SnapshotError, round_data
-    from survey.web.extensions import db
+    from survey.web.extensions import db_session
 
     try:
-        return round_data(db.session, _round(round_id), live=live, version=version)
+        return round_data(db_session(), _round(round_id), live=live, version=version)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
 
@@ -71,7 +82,7 @@ def _write(output: str, payload: bytes) -> None:
     click.echo(f"skrev {output} ({len(payload):,} byte)".replace(",", " "), err=True)
 
 
-def _source_note(data: Any) -> str:
+def _source_note(data: RoundData) -> str:
     info = data.info
     if info.snapshot_version is None:
         return "aktuella svar"
@@ -114,8 +125,8 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
     lines = [f"{data.info.name}: {results.submitted} av {results.population} inskickade ({_source_note(data)})"]
     for aid, item in results.items.items():
         counts = "  ".join(f"{code} {count}" for code, count in item.counts.items())
-        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.unanswered:<3} "
-                     f"ej aktuella={item.not_applicable:<4} {counts}")
+        lines.append(f"{aid:<14} n={item.answered:<4} obesvarade={item.not_answered:<3} "
+                     f"tomma={item.left_blank:<3} ej aktuella={item.not_applicable:<4} {counts}")
     _write(output, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
@@ -147,6 +158,62 @@ def export_json(round_id: int, output: str, live: bool, version: int | None) -> 
     _write(output, answers_json(data, utcnow()))
 
 
+# -- files for statistics software (docs/analysis-files.md) --------------------------------
+@export_group.command("sav")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="The .sav file to write.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_sav(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
+    """SPSS: one row per organisation, variable and value labels, user-missing codes."""
+    from exports.stats import build_sav
+    from survey.db import utcnow
+
+    _write(output, build_sav(_data(round_id, live, version), utcnow(), include_drafts=drafts))
+
+
+@export_group.command("dta")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="The .dta file to write.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_dta(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
+    """Stata: one row per organisation, labels, missing values .a .b .c."""
+    from exports.stats import build_dta
+    from survey.db import utcnow
+
+    _write(output, build_dta(_data(round_id, live, version), utcnow(), include_drafts=drafts))
+
+
+@export_group.command("csv")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, - for stdout.")
+@click.option("--long", "long_", is_flag=True, help="One row per organisation and answer id, with its state.")
+@click.option("--drafts", is_flag=True, help="Include drafts' answers (status draft).")
+@_with_source
+def export_csv(round_id: int, output: str, long_: bool, drafts: bool, live: bool, version: int | None) -> None:
+    """The answers as CSV (UTF-8): wide like the Koder sheet, or long."""
+    from exports.csv_files import build_csv
+    from survey.db import utcnow
+
+    _write(output, build_csv(_data(round_id, live, version), utcnow(), long=long_, include_drafts=drafts))
+
+
+@export_group.command("codebook")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", required=True, help="F.json or F.csv (the suffix picks the format).")
+@_with_source
+def export_codebook(round_id: int, output: str, live: bool, version: int | None) -> None:
+    """The code book: wording, inferred texts, codes, numeric codes, routing, per answer id."""
+    from exports.codebook import build_codebook_csv, build_codebook_json
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise click.BadParameter(f"{output}: skriv till en .json- eller .csv-fil", param_hint="-o")
+    q = _data(round_id, live, version).questionnaire
+    _write(output, build_codebook_json(q) if suffix == ".json" else build_codebook_csv(q))
+
+
 @click.command("import")
 @with_appcontext
 @click.argument("round_id", type=int)
@@ -155,11 +222,11 @@ def export_json(round_id: int, output: str, live: bool, version: int | None) -> 
 def import_command(round_id: int, path: Path, dry_run: bool) -> None:
     """Import answers (JSON or the engine's Excel file); all or nothing."""
     from survey.responses.transfer import ImportRejected, import_answers
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
     try:
-        report = import_answers(db.session, round_, path.read_bytes(), cli_actor(), path.name,
+        report = import_answers(db_session(), round_, path.read_bytes(), cli_actor(), path.name,
                                 dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
@@ -183,10 +250,10 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
 def freeze_command(round_id: int, note: str) -> None:
     """Freeze the round's results into a new versioned snapshot."""
     from survey.results import freeze_round
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
-    snapshot, created = freeze_round(db.session, round_, cli_actor(), note)
+    snapshot, created = freeze_round(db_session(), round_, cli_actor(), note)
     db.session.commit()
     verb = "frös" if created else "oförändrad sedan"
     click.echo(f"{verb} version {snapshot.version} av omgång {round_.id}: "
@@ -200,11 +267,11 @@ def freeze_command(round_id: int, note: str) -> None:
 def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
     from survey.results import SnapshotError, lift_freeze
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     round_ = _round(round_id)
     try:
-        snapshot = lift_freeze(db.session, round_, cli_actor(), reason)
+        snapshot = lift_freeze(db_session(), round_, cli_actor(), reason)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()

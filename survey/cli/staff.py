@@ -11,12 +11,18 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+
+if TYPE_CHECKING:
+    from survey.db import Round
+
+T = TypeVar("T")
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -29,7 +35,7 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _round(round_id: int) -> Any:
+def _round(round_id: int) -> Round:
     from survey.db import Round
     from survey.web.extensions import db
 
@@ -39,7 +45,7 @@ def _round(round_id: int) -> Any:
     return round_
 
 
-def _commit_or_fail(action: Any) -> Any:
+def _commit_or_fail(action: Callable[[], T]) -> T:
     """Run a service call; a refusal (any ``Refused``) is a clean exit 1, no traceback."""
     from survey.errors import Refused
     from survey.web.extensions import db
@@ -68,10 +74,10 @@ def _round_commands(round_group: click.Group) -> None:
         """Change name and dates of a round that has not opened yet."""
         from survey.formatting import today
         from survey.rounds.lifecycle import change_round
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         r = _round(round_id)
-        _commit_or_fail(lambda: change_round(db.session, r, name or r.name, opens.date() if opens else r.opens_on,
+        _commit_or_fail(lambda: change_round(db_session(), r, name or r.name, opens.date() if opens else r.opens_on,
                                              closes.date() if closes else r.closes_on, _actor(actor), today()))
         click.echo(f"omgång {r.id}: {r.opens_on} – {r.closes_on}")
 
@@ -87,15 +93,15 @@ def _round_commands(round_group: click.Group) -> None:
     def round_extend(round_id: int, until: Any, reason: str, code: str | None, actor: str | None) -> None:
         """Extend the deadline for everyone, or with --org for one organisation."""
         from survey.rounds.lifecycle import extend_member, extend_round, member_of
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         r = _round(round_id)
         if code:
-            _commit_or_fail(lambda: extend_member(db.session, member_of(db.session, r, code), until.date(),
+            _commit_or_fail(lambda: extend_member(db_session(), member_of(db_session(), r, code), until.date(),
                                                   reason, _actor(actor)))
             click.echo(f"omgång {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
         else:
-            _commit_or_fail(lambda: extend_round(db.session, r, until.date(), reason, _actor(actor)))
+            _commit_or_fail(lambda: extend_round(db_session(), r, until.date(), reason, _actor(actor)))
             click.echo(f"omgång {r.id}: sista svarsdag {r.closes_on} för alla")
 
     @round_group.command("replace-link")
@@ -105,11 +111,11 @@ def _round_commands(round_group: click.Group) -> None:
     def round_replace_link(round_id: int, code: str, actor: str | None) -> None:
         """Revoke an organisation's link and print its new one."""
         from survey.rounds.lifecycle import member_of, replace_link, round_links
-        from survey.web.extensions import db
+        from survey.web.extensions import db, db_session
 
         r = _round(round_id)
         secret = current_app.config["SECRET_KEY"]
-        _commit_or_fail(lambda: replace_link(db.session, member_of(db.session, r, code), _actor(actor), secret))
+        _commit_or_fail(lambda: replace_link(db_session(), member_of(db_session(), r, code), _actor(actor), secret))
         db.session.refresh(r)
         url = next(link.url for link in round_links(r, secret, current_app.config["BASE_URL"]) if link.code == code)
         click.echo(url)
@@ -124,10 +130,10 @@ def _round_commands(round_group: click.Group) -> None:
         from survey.formatting import today
         from survey.reports.progress import summarise
         from survey.rounds.progress import load_progress
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         r = _round(round_id)
-        rows = load_progress(db.session, r)
+        rows = load_progress(db_session(), r)
         s = summarise(rows)
         if xlsx:
             xlsx.write_bytes(status_workbook(rows, f"{r.name} – status {today().isoformat()}"))
@@ -155,11 +161,11 @@ def _state_command(round_group: click.Group, state: str, service: str) -> None:
     def command(round_id: int, actor: str | None) -> None:
         from survey.formatting import today
         from survey.rounds import lifecycle
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         r = _round(round_id)
         function = getattr(lifecycle, service)
-        _commit_or_fail(lambda: function(db.session, r, _actor(actor), today()))
+        _commit_or_fail(lambda: function(db_session(), r, _actor(actor), today()))
         click.echo(f"omgång {r.id}: {lifecycle.round_state(r, today())}")
 
 
@@ -179,16 +185,16 @@ def _response_commands(cli: FlaskGroup) -> None:
         from survey.responses.answers import find_response, reopen_response
         from survey.rounds.lifecycle import member_of
         from survey.staff.accounts import StaffError
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         r = _round(round_id)
 
         def act() -> None:
-            member = member_of(db.session, r, code)
-            response = find_response(db.session, r, member.organisation)
+            member = member_of(db_session(), r, code)
+            response = find_response(db_session(), r, member.organisation)
             if response is None:
                 raise StaffError(f"{code} har inget svar i omgång {r.id}")
-            reopen_response(db.session, response, reason, _actor(actor))
+            reopen_response(db_session(), response, reason, _actor(actor))
 
         _commit_or_fail(act)
         click.echo(f"omgång {r.id}: svaret från {code} är öppnat igen")
@@ -209,7 +215,7 @@ def _contact_and_mail_commands(cli: FlaskGroup) -> None:
 
         from survey.db import Organisation
         from survey.mail.contacts import import_contacts, parse_contacts, read_table
-        from survey.web.extensions import db
+        from survey.web.extensions import db, db_session
 
         rows, problems = parse_contacts(read_table(path.name, path.read_bytes()),
                                         set(db.session.scalars(select(Organisation.code))))
@@ -217,7 +223,7 @@ def _contact_and_mail_commands(cli: FlaskGroup) -> None:
             for problem in problems:
                 click.echo(f"{path}: {problem}", err=True)
             raise click.ClickException(f"{len(problems)} fel; inget importerades")
-        changed = import_contacts(db.session, rows, _actor(actor))
+        changed = import_contacts(db_session(), rows, _actor(actor))
         db.session.commit()
         click.echo(f"{len(rows)} rader, {changed} organisationer ändrade")
 
@@ -225,9 +231,9 @@ def _contact_and_mail_commands(cli: FlaskGroup) -> None:
     @click.option("--json", "as_json", is_flag=True)
     def contacts_list(as_json: bool) -> None:
         from survey.mail.contacts import contacts_by_org
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
-        found = sorted(contacts_by_org(db.session).values(), key=lambda c: c.organisation.code)
+        found = sorted(contacts_by_org(db_session()).values(), key=lambda c: c.organisation.code)
         rows = [{"code": c.organisation.code, "name": c.organisation.name, "registrar_email": c.registrar_email,
                  "respondent_name": c.respondent_name, "respondent_email": c.respondent_email} for c in found]
         if as_json:
@@ -251,9 +257,9 @@ def _contact_and_mail_commands(cli: FlaskGroup) -> None:
         """Write the mail-merge list (organisation, contacts, deadline, link)."""
         from exports.lists import merge_csv, merge_xlsx
         from survey.mail.contacts import merge_rows
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
-        rows = merge_rows(db.session, _round(round_id), current_app.config["SECRET_KEY"],
+        rows = merge_rows(db_session(), _round(round_id), current_app.config["SECRET_KEY"],
                           current_app.config["BASE_URL"])
         output.write_bytes(merge_xlsx(rows) if output.suffix.lower() == ".xlsx" else merge_csv(rows))
         click.echo(f"{len(rows)} organisationer → {output}")
@@ -273,12 +279,12 @@ def _send_command(mail_group: click.Group, kind: str) -> None:
         from survey.mail.backends import backend_from_config
         from survey.mail.mailings import send_mailing
         from survey.web.admin.mailings import DEFAULT_SENDER
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         config = current_app.config
         r = _round(round_id)
         result = _commit_or_fail(lambda: send_mailing(
-            db.session, r, kind, backend_from_config(config), _actor(actor), secret=config["SECRET_KEY"],
+            db_session(), r, kind, backend_from_config(config), _actor(actor), secret=config["SECRET_KEY"],
             base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
             codes=codes or None, resend=resend))
         click.echo(f"{len(result.sent)} organisationer, {result.messages} meddelanden, "
@@ -294,9 +300,9 @@ def _send_command(mail_group: click.Group, kind: str) -> None:
 def _user_commands(users_group: click.Group) -> None:
     def user(email: str) -> Any:
         from survey.staff.accounts import find_staff
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
-        found = find_staff(db.session, email)
+        found = find_staff(db_session(), email)
         if found is None:
             raise click.ClickException(f"ingen användare {email}")
         return found
@@ -305,9 +311,9 @@ def _user_commands(users_group: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True)
     def users_list(as_json: bool) -> None:
         from survey.staff.accounts import all_staff
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
-        rows = [{"email": u.email, "name": u.name, "role": u.role, "active": u.active} for u in all_staff(db.session)]
+        rows = [{"email": u.email, "name": u.name, "role": u.role, "active": u.active} for u in all_staff(db_session())]
         if as_json:
             _echo_json(rows)
             return
@@ -329,10 +335,10 @@ def _user_commands(users_group: click.Group) -> None:
 
     def set_active_from_cli(email: str, active: bool, actor: str | None) -> None:
         from survey.staff.accounts import set_active
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         u = user(email)
-        _commit_or_fail(lambda: set_active(db.session, u, active, _actor(actor)))
+        _commit_or_fail(lambda: set_active(db_session(), u, active, _actor(actor)))
         click.echo(f"{u.email} är {'aktiv' if active else 'avstängd'}")
 
     @users_group.command("role")
@@ -341,10 +347,10 @@ def _user_commands(users_group: click.Group) -> None:
     @actor_option
     def users_role(email: str, role: str, actor: str | None) -> None:
         from survey.staff.accounts import set_role
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         u = user(email)
-        _commit_or_fail(lambda: set_role(db.session, u, role, _actor(actor)))
+        _commit_or_fail(lambda: set_role(db_session(), u, role, _actor(actor)))
         click.echo(f"{u.email}: {u.role}")
 
     @users_group.command("password")
@@ -353,12 +359,12 @@ def _user_commands(users_group: click.Group) -> None:
     def users_password(email: str, actor: str | None) -> None:
         """Set a new password (prompted, or SURVEY_ADMIN_PASSWORD); ends the user's sessions."""
         from survey.staff.accounts import set_password
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         u = user(email)
         password = os.environ.get("SURVEY_ADMIN_PASSWORD") or click.prompt(
             "Lösenord", hide_input=True, confirmation_prompt=True)
-        _commit_or_fail(lambda: set_password(db.session, u, password, _actor(actor)))
+        _commit_or_fail(lambda: set_password(db_session(), u, password, _actor(actor)))
         click.echo(f"nytt lösenord för {u.email}")
 
     @users_group.command("end-sessions")
@@ -368,13 +374,13 @@ def _user_commands(users_group: click.Group) -> None:
         """Sign a user out everywhere."""
         from survey.staff.audit import record
         from survey.staff.sessions import end_user_sessions
-        from survey.web.extensions import db
+        from survey.web.extensions import db_session
 
         u = user(email)
 
         def act() -> int:
-            ended = end_user_sessions(db.session, u, "admin")
-            record(db.session, _actor(actor), "user.end_sessions", user=u.email, sessions=ended)
+            ended = end_user_sessions(db_session(), u, "admin")
+            record(db_session(), _actor(actor), "user.end_sessions", user=u.email, sessions=ended)
             return ended
 
         ended = _commit_or_fail(act)
@@ -387,9 +393,9 @@ def _sync_command(round_group: click.Group) -> None:
         """Record as open every planned round whose opening day has come (for cron)."""
         from survey.formatting import today
         from survey.rounds.lifecycle import sync_round_states
-        from survey.web.extensions import db
+        from survey.web.extensions import db, db_session
 
-        opened = sync_round_states(db.session, today())
+        opened = sync_round_states(db_session(), today())
         db.session.commit()
         for r in opened:
             click.echo(f"omgång {r.id} öppnad")

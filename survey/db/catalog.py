@@ -47,5 +47,8 @@ class QuestionnaireVersion(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # the normalised definition
     source_path: Mapped[str] = mapped_column(sa.String(500))
     loaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Who loaded it: "survey setup" for the files shipped with the engine, else the staff
+    # member who uploaded it (the audit log has the same event).
+    loaded_by: Mapped[str] = mapped_column(sa.String(200), default="survey setup", server_default="survey setup")
 
     rounds: Mapped[list[Round]] = relationship(back_populates="questionnaire_version")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from survey.db import QuestionnaireVersion, Round
 from survey.questionnaire import routing
-from survey.questionnaire.model import ItemType, Questionnaire, Role
+from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value
 from survey.rounds.lifecycle import Link, round_links
 
@@ -83,7 +83,7 @@ def plausible_answers(q: Questionnaire, codes: Sequence[str], seed: int = 2024,
     return answers
 
 
-def _value(f: Any, rng: random.Random, base: float) -> Value:
+def _value(f: Field, rng: random.Random, base: float) -> Value:
     if f.codes:
         if "ja" in f.code_set:
             return "ja" if rng.random() < _yes_rate(f.id, base) else "nej"
@@ -99,7 +99,7 @@ def _value(f: Any, rng: random.Random, base: float) -> Value:
 def earlier_answers(q: Questionnaire, later: dict[str, Value], rng: random.Random,
                     setback: float = 0.15) -> dict[str, Value]:
     """A plausible year-earlier response: the later answers, with some «ja» still «nej»."""
-    def choose(f: Any) -> Value:
+    def choose(f: Field) -> Value:
         value = later.get(f.id)
         if isinstance(value, str) and f.codes and value not in f.code_set:
             return _value(f, rng, 0.6)

@@ -134,9 +134,9 @@ def import_contacts(session: Session, rows: list[ContactRow], actor: str) -> int
         org = orgs[row.code]
         old = stored.get(org.id)
         current = (old.registrar_email, old.respondent_name, old.respondent_email) if old else ("", "", "")
-        new = [value or current[i] for i, value in
-               enumerate((row.registrar_email, row.respondent_name, row.respondent_email))]
-        changed += save_contact(session, org, *new, actor=actor)
+        registrar, name, email = (value or current[i] for i, value in
+                                  enumerate((row.registrar_email, row.respondent_name, row.respondent_email)))
+        changed += save_contact(session, org, registrar, name, email, actor=actor)
     record(session, actor, "contact.import", rows=len(rows), changed=changed)
     return changed
 

@@ -214,7 +214,8 @@ def _deliver(session: Session, round_: Round, kind: str, backend: Backend, actor
              outgoing: list[tuple[RoundOrganisation, str, EmailMessage]], mailing: Mailing) -> None:
     errors = backend.send([message for _, _, message in outgoing]) if outgoing else []
     now: datetime = utcnow()
-    sent, failed = set(), set()
+    sent: set[str] = set()
+    failed: set[str] = set()
     for (member, address, message), error in zip(outgoing, errors, strict=True):
         session.add(SentMail(round_id=round_.id, organisation_id=member.organisation_id, kind=kind,
                              recipient=address, subject=str(message["Subject"])[:300], sent_at=now,

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 PARENT = "$parent"
 """Placeholder reference for the shorthand form (``= ja``): the parent's value."""
@@ -20,7 +19,12 @@ PARENT = "$parent"
 COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=", "in")
 ORDERING_OPS = ("<", "<=", ">", ">=")
 
-Value = Union[str, list[str], None]
+Value = str | list[str] | None
+
+
+def is_blank(value: object) -> bool:
+    """No answer: nothing stored, an empty text or no option chosen. The one test for it."""
+    return value is None or value == "" or value == []
 
 
 class ConditionSyntaxError(ValueError):
@@ -57,7 +61,7 @@ class Or:
     operands: tuple[Expr, ...]
 
 
-Expr = Union[Compare, Answered, Not, And, Or]
+Expr = Compare | Answered | Not | And | Or
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -250,7 +254,7 @@ def _number(text: str) -> Decimal | None:
 
 def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     """One answer against the condition's values. A missing answer is never equal or unequal."""
-    if value is None or value == "" or value == []:
+    if value is None or is_blank(value):  # «is None» tells the type checker
         return False
     if isinstance(value, list):  # multiple choice: "=" means "includes"
         if op == "!=":
@@ -276,7 +280,7 @@ def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
         results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
         return all(results) if expr.quantifier == "all" else any(results)
     if isinstance(expr, Answered):
-        return values.get(expr.ref) not in (None, "", [])
+        return not is_blank(values.get(expr.ref))
     if isinstance(expr, Not):
         return not evaluate(expr.operand, values)
     if isinstance(expr, And):
@@ -301,16 +305,29 @@ def from_json(data: Mapping[str, object]) -> Expr:
     """Inverse of ``to_json``, for definitions stored with a round."""
     if "cmp" in data:
         quantifier = data.get("quantifier")
-        refs = tuple(str(r) for r in data["refs"])  # type: ignore[attr-defined]
-        return Compare(refs, str(data["cmp"]), tuple(str(v) for v in data["values"]),  # type: ignore[attr-defined]
+        refs = tuple(str(r) for r in _json_list(data, "refs"))
+        return Compare(refs, str(data["cmp"]), tuple(str(v) for v in _json_list(data, "values")),
                        str(quantifier) if quantifier else None)
     if "answered" in data:
         return Answered(str(data["answered"]))
     if "not" in data:
-        return Not(from_json(data["not"]))  # type: ignore[arg-type]
+        return Not(from_json(_json_object(data["not"])))
     key = "and" if "and" in data else "or"
-    operands = tuple(from_json(op) for op in data[key])  # type: ignore[attr-defined]
+    operands = tuple(from_json(_json_object(op)) for op in _json_list(data, key))
     return And(operands) if key == "and" else Or(operands)
+
+
+def _json_list(data: Mapping[str, object], key: str) -> list[object]:
+    value = data[key]
+    if not isinstance(value, list):
+        raise ValueError(f"stored condition: {key!r} holds {value!r}, not a list")
+    return value
+
+
+def _json_object(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"stored condition: {value!r} is not an object")
+    return value
 
 
 def to_text(expr: Expr, label: Callable[[str, str], str] | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import (
@@ -54,20 +55,20 @@ def _row_labels(item: Item, items: dict[str, Item]) -> dict[str, str]:
 
 def _item_cells(item: Item, section_id: str, items: dict[str, Item]) -> Iterator[Field]:
     kind, codes = cell_type(item), cell_codes(item)
-    common = {"item_id": item.id, "section_id": section_id, "role": item.role, "type": kind,
-              "codes": codes, "required": item.required, "max_length": item.max_length}
+    cell = partial(Field, item_id=item.id, section_id=section_id, role=item.role, type=kind,
+                   codes=codes, required=item.required, max_length=item.max_length)
     if item.type in ROW_TYPES:
         for row in item.rows:
             answer_id = f"{item.id}_{row.code}"
-            yield Field(id=answer_id, label=row.label, row=row.code, **common)
+            yield cell(id=answer_id, label=row.label, row=row.code)
             if row.specify:
                 yield _specify_field(row.specify, item, section_id, answer_id, YES)
     elif item.per_row:
         labels = _row_labels(item, items)
         for code in item.per_row:
-            yield Field(id=f"{item.id}_{code}", label=labels.get(code, code), row=code, **common)
+            yield cell(id=f"{item.id}_{code}", label=labels.get(code, code), row=code)
     else:
-        yield Field(id=item.id, label=item.text, **common)
+        yield cell(id=item.id, label=item.text)
         for option in item.options:
             if option.specify:
                 yield _specify_field(option.specify, item, section_id, item.id, option.code)
@@ -144,16 +145,19 @@ class _Compiler:
             if self.forms_cycle(owner, item.id):
                 self.report(item, f"conditions form a cycle: {item.id} → {owner} → {item.id}")
             else:
-                self.report(item, f"condition refers to '{ref}', which comes later in the questionnaire; a condition may only use earlier answers")
+                self.report(item, f"condition refers to '{ref}', which comes later in the questionnaire; "
+                                  "a condition may only use earlier answers")
             return None
         if quantifier:
             target = self.items.get(ref)
             if target is None or not target.has_rows:
                 self.report(item, f"{quantifier}({ref}) needs a matrix or yes/no list item id")
                 return None
-            return tuple(f.id for f in self.by_id.values() if f.item_id == ref and f.row is not None and f.role is not Role.SPECIFY)
+            return tuple(f.id for f in self.by_id.values()
+                         if f.item_id == ref and f.row is not None and f.role is not Role.SPECIFY)
         if ref not in self.by_id:
-            self.report(item, f"'{ref}' has rows; use any({ref}), all({ref}) or a row id such as {ref}_{self.items[ref].rows[0].code if self.items[ref].rows else '1'}")
+            example = self.items[ref].rows[0].code if self.items[ref].rows else "1"
+            self.report(item, f"'{ref}' has rows; use any({ref}), all({ref}) or a row id such as {ref}_{example}")
             return None
         return (ref,)
 
@@ -165,7 +169,8 @@ class _Compiler:
         if row is not None:
             return (f"{parent.id}_{row}",)
         if parent.has_rows:
-            self.report(item, f"the shorthand condition is ambiguous under '{parent.id}', which has rows; use any({parent.id}) = …, or per_row")
+            self.report(item, f"the shorthand condition is ambiguous under '{parent.id}', which has rows; "
+                              f"use any({parent.id}) = …, or per_row")
             return None
         return (parent.id,)
 
@@ -206,15 +211,15 @@ class _Compiler:
             unknown = [v for v in expr.values if v not in target.code_set]
             if unknown:
                 codes = ", ".join(target.code_set and [c.code for c in target.codes])
-                self.report(item, f"condition compares {ref} with '{unknown[0]}', which is not one of its codes ({codes})")
+                self.report(item, f"condition compares {ref} with '{unknown[0]}', "
+                                  f"which is not one of its codes ({codes})")
                 return False
             if expr.op in cond.ORDERING_OPS:
                 self.report(item, f"'{expr.op}' needs a number or date, but {ref} is a choice")
                 return False
-        elif target.type is ItemType.NUMBER and expr.op != "in":
-            if any(cond._number(v) is None for v in expr.values):
-                self.report(item, f"condition compares the number {ref} with a value that is not a number")
-                return False
+        elif target.type is ItemType.NUMBER and expr.op != "in" and any(cond._number(v) is None for v in expr.values):
+            self.report(item, f"condition compares the number {ref} with a value that is not a number")
+            return False
         return True
 
 
@@ -259,6 +264,7 @@ def _report_duplicate_fields(fields: list[Field], items: dict[str, Item], proble
     for f in fields:
         if f.id in seen:
             item = items[f.item_id]
-            problems.append(Problem(file, item.line, item.id, f"answer id '{f.id}' is produced twice (also by {seen[f.id]})"))
+            problems.append(Problem(file, item.line, item.id,
+                                    f"answer id '{f.id}' is produced twice (also by {seen[f.id]})"))
         else:
             seen[f.id] = f.item_id

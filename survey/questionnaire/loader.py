@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from survey.questionnaire import conditions as cond
+from survey.questionnaire import marks
 from survey.questionnaire.fields import build_fields
 from survey.questionnaire.model import (
     DEFAULT_COMMENT_LENGTH,
     DEFAULT_TEXT_LENGTH,
+    INFERRABLE,
     ROW_TYPES,
     Choice,
     Comment,
@@ -27,6 +29,7 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
+from survey.questionnaire.xlsform import read_xlsform
 from survey.questionnaire.yamlsource import (
     LocatedDict,
     LocatedList,
@@ -37,16 +40,16 @@ from survey.questionnaire.yamlsource import (
 )
 
 TOP_KEYS = {"id", "title", "family", "year", "respondent_kind", "terms", "intro", "sections",
-            "base", "overrides"}
+            "base", "overrides", "inferred"}
 TOP_REQUIRED = ("id", "title", "family", "year", "respondent_kind", "sections")
 VARIANT_KEYS = {"id", "title", "respondent_kind", "terms", "intro", "base", "overrides", "year",
-                "family"}
+                "family", "inferred"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "number", "type", "text", "help", "required", "when", "options", "scale",
              "rows", "per_row", "comment", "max_length", "min", "max", "decimals", "unit",
-             "followups"}
-CHOICE_KEYS = {"code", "label", "specify"}
-OVERRIDE_KEYS = {"text", "help", "rows", "options"}
+             "followups", "inferred"}
+CHOICE_KEYS = {"code", "label", "specify", "value", "inferred"}
+OVERRIDE_KEYS = {"text", "help", "rows", "options", "inferred"}
 RESPONDENT_KINDS = ("region", "kommun")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -146,7 +149,7 @@ class _Builder:
             return ()
         result: list[Choice] = []
         seen: dict[str, int] = {}
-        for entry, where in zip(entries, entries.item_locations):
+        for entry, where in zip(entries, entries.item_locations, strict=True):
             entry = self.mapping(entry, where, item_id, f"each of '{key}'")
             if entry is None:
                 continue
@@ -156,12 +159,26 @@ class _Builder:
             if code is None or label is None:
                 continue
             if code in seen:
-                self.problem(entry.loc("code"), item_id, f"duplicate code '{code}' in '{key}' (first on line {seen[code]})")
+                self.problem(entry.loc("code"), item_id,
+                             f"duplicate code '{code}' in '{key}' (first on line {seen[code]})")
                 continue
             seen[code] = entry.loc("code")[1]
-            specify = self.specify(entry, item_id, f"{owner_answer_id}_{code}_text" if key == "options" else f"{owner_answer_id}_{code}_text")
-            result.append(Choice(code, label, specify))
+            specify = self.specify(entry, item_id, f"{owner_answer_id}_{code}_text")
+            result.append(Choice(code, label, specify, self.choice_value(entry, key, item_id),
+                                 marks.inferred_flag(entry.get("inferred"), self.at(entry, "inferred", item_id))))
+        if key == "options":
+            marks.check_values(result, self.at(raw, key, item_id))
         return tuple(result)
+
+    def at(self, raw: LocatedDict, key: str, item_id: str | None) -> marks.ProblemAt:
+        """A problem reporter for one key (the marks module knows no locations)."""
+        return lambda message: self.problem(raw.loc(key), item_id, message)
+
+    def choice_value(self, entry: LocatedDict, key: str, item_id: str) -> int | None:
+        if "value" in entry and key != "options":
+            self.problem(entry.loc("value"), item_id, "'value' (a numeric code) is only for options, not for rows")
+            return None
+        return marks.numeric_value(entry.get("value"), self.at(entry, "value", item_id))
 
     def specify(self, entry: LocatedDict, item_id: str, answer_id: str) -> Specify | None:
         if "specify" not in entry:
@@ -169,10 +186,11 @@ class _Builder:
         raw = self.mapping(entry["specify"], entry.loc("specify"), item_id, "'specify'")
         if raw is None:
             return None
-        self.check_keys(raw, {"label", "max_length", "id"}, item_id, "'specify'")
+        self.check_keys(raw, {"label", "max_length", "id", "inferred"}, item_id, "'specify'")
         label = self.text(raw, "label", item_id) or ""
         length = self.integer(raw, "max_length", item_id) or DEFAULT_COMMENT_LENGTH
-        return Specify(str(raw.get("id") or answer_id), label, length)
+        return Specify(str(raw.get("id") or answer_id), label, length,
+                       marks.inferred_flag(raw.get("inferred"), self.at(raw, "inferred", item_id)))
 
     def comment(self, raw: LocatedDict, item_id: str) -> Comment | None:
         if "comment" not in raw:
@@ -180,10 +198,11 @@ class _Builder:
         spec = self.mapping(raw["comment"], raw.loc("comment"), item_id, "'comment'")
         if spec is None:
             return None
-        self.check_keys(spec, {"label", "id", "max_length"}, item_id, "'comment'")
+        self.check_keys(spec, {"label", "id", "max_length", "inferred"}, item_id, "'comment'")
         label = self.text(spec, "label", item_id) or ""
         length = self.integer(spec, "max_length", item_id) or DEFAULT_COMMENT_LENGTH
-        return Comment(str(spec.get("id") or f"{item_id}_kommentar"), label, length)
+        return Comment(str(spec.get("id") or f"{item_id}_kommentar"), label, length,
+                       marks.inferred_flag(spec.get("inferred"), self.at(spec, "inferred", item_id)))
 
     # -- items ------------------------------------------------------------------------
     def item(self, raw: Any, where: Location, role: Role, parent: Item | None) -> Item | None:
@@ -201,6 +220,7 @@ class _Builder:
         if item_type is None:
             return None
         options, rows = self.options_and_rows(raw, item_id, item_type, per_row)
+        inferred = marks.inferred_set(raw.get("inferred"), INFERRABLE, self.at(raw, "inferred", item_id))
         item = Item(
             id=item_id, type=item_type, text=text, line=raw.where[1], role=role,
             number=self.text(raw, "number", item_id, required=False),
@@ -213,17 +233,22 @@ class _Builder:
             decimals=self.integer(raw, "decimals", item_id),
             unit=self.text(raw, "unit", item_id, required=False),
             parent_id=parent.id if parent else None,
+            inferred=marks.item_inferred(inferred),
         )
+        item = replace(item, options=marks.mark_choices(item.options, "options" in inferred),
+                       rows=marks.mark_choices(item.rows, "rows" in inferred))
         followups = self.followups(raw, item)
         return replace(item, followups=followups)
 
     def item_id(self, raw: LocatedDict) -> str | None:
         item_id = raw.get("id")
         if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
-            self.problem(raw.loc("id"), None, f"item id {item_id!r} must be lowercase letters, digits and _, starting with a letter")
+            self.problem(raw.loc("id"), None,
+                         f"item id {item_id!r} must be lowercase letters, digits and _, starting with a letter")
             return None
         if item_id in self.item_lines:
-            self.problem(raw.loc("id"), item_id, f"duplicate id '{item_id}' (first defined on line {self.item_lines[item_id]})")
+            self.problem(raw.loc("id"), item_id,
+                         f"duplicate id '{item_id}' (first defined on line {self.item_lines[item_id]})")
             return None
         self.item_lines[item_id] = raw.loc("id")[1]
         return item_id
@@ -231,7 +256,7 @@ class _Builder:
     def item_type(self, raw: LocatedDict, item_id: str) -> ItemType | None:
         value = raw.get("type")
         try:
-            return ItemType(value)
+            return ItemType(str(value))
         except ValueError:
             known = ", ".join(t.value for t in ItemType)
             self.problem(raw.loc("type"), item_id, f"unknown type {value!r} (known types: {known})")
@@ -258,7 +283,8 @@ class _Builder:
             return ()
         parent_rows = self.row_codes(parent)
         if parent is None or not parent_rows:
-            self.problem(raw.loc("per_row"), item_id, "'per_row' needs a parent with rows (a matrix, a yes/no list or a per-row follow-up)")
+            self.problem(raw.loc("per_row"), item_id,
+                         "'per_row' needs a parent with rows (a matrix, a yes/no list or a per-row follow-up)")
             return ()
         value = raw["per_row"]
         codes = [str(code) for code in value] if isinstance(value, list) and value else None
@@ -267,7 +293,8 @@ class _Builder:
             return ()
         for code in codes:
             if code not in parent_rows:
-                self.problem(raw.loc("per_row"), item_id, f"'per_row' names row '{code}', which {parent.id} does not have (rows: {', '.join(parent_rows)})")
+                self.problem(raw.loc("per_row"), item_id, f"'per_row' names row '{code}', which {parent.id} "
+                                                          f"does not have (rows: {', '.join(parent_rows)})")
         return tuple(code for code in codes if code in parent_rows)
 
     @staticmethod
@@ -330,7 +357,7 @@ class _Builder:
         if entries is None:
             return ()
         built = (self.item(entry, where, Role.FOLLOWUP, parent)
-                 for entry, where in zip(entries, entries.item_locations))
+                 for entry, where in zip(entries, entries.item_locations, strict=True))
         return tuple(item for item in built if item is not None)
 
     # -- sections ---------------------------------------------------------------------
@@ -340,20 +367,21 @@ class _Builder:
             return ()
         result: list[Section] = []
         seen: set[str] = set()
-        for entry, where in zip(entries, entries.item_locations):
+        for entry, where in zip(entries, entries.item_locations, strict=True):
             entry = self.mapping(entry, where, None, "a section")
             if entry is None:
                 continue
             section_id = entry.get("id")
             if not isinstance(section_id, str) or not ID_PATTERN.match(section_id):
-                self.problem(entry.loc("id"), None, f"section id {section_id!r} must be lowercase letters, digits and _")
+                self.problem(entry.loc("id"), None,
+                             f"section id {section_id!r} must be lowercase letters, digits and _")
                 continue
             if section_id in seen:
                 self.problem(entry.loc("id"), section_id, f"duplicate section id '{section_id}'")
             seen.add(section_id)
             self.check_keys(entry, SECTION_KEYS, section_id, "a section")
             items = self.sequence(entry.get("items"), entry.loc("items"), section_id, "'items'")
-            pairs = zip(items, items.item_locations) if items else iter(())
+            pairs = zip(items, items.item_locations, strict=True) if items else iter(())
             built = [self.item(item, at, Role.MAIN, None) for item, at in pairs]
             result.append(Section(
                 id=section_id, title=self.text(entry, "title", section_id) or "", line=entry.where[1],
@@ -377,7 +405,8 @@ def _apply_variant(variant: LocatedDict, base: LocatedDict, problems: list[Probl
     for key in variant:
         if key not in VARIANT_KEYS:
             where = variant.loc(key)
-            problems.append(Problem(where[0], where[1], None, f"unknown key '{key}' in a variant (known keys: {', '.join(sorted(VARIANT_KEYS))})"))
+            known = ", ".join(sorted(VARIANT_KEYS))
+            problems.append(Problem(*where, None, f"unknown key '{key}' in a variant (known keys: {known})"))
         elif key not in ("base", "overrides"):
             base[key] = variant[key]
             base.locations[key] = variant.loc(key)
@@ -403,22 +432,56 @@ def _apply_variant(variant: LocatedDict, base: LocatedDict, problems: list[Probl
 
 
 def _override_item(target: LocatedDict, change: LocatedDict, problems: list[Problem], item_id: str) -> None:
+    def complain(message: str) -> None:
+        where = change.loc("inferred")
+        problems.append(Problem(where[0], where[1], item_id, message))
+
+    inferred = marks.inferred_set(change.get("inferred"), INFERRABLE, complain)
     for key, value in change.items():
         where = change.loc(key)
         if key not in OVERRIDE_KEYS:
-            problems.append(Problem(where[0], where[1], item_id, f"an override may change only {', '.join(sorted(OVERRIDE_KEYS))}, not '{key}'"))
+            allowed = ", ".join(sorted(OVERRIDE_KEYS))
+            problems.append(Problem(where[0], where[1], item_id, f"an override may change only {allowed}, not '{key}'"))
         elif key in ("rows", "options"):
-            entries = {str(entry.raw.get("code", entry.get("code"))): entry for entry in target.get(key) or [] if isinstance(entry, LocatedDict)}
+            _expand_choice_marks(target, key)
+            entries = {str(entry.raw.get("code", entry.get("code"))): entry
+                       for entry in target.get(key) or [] if isinstance(entry, LocatedDict)}
             for code, label in (value or {}).items():
                 entry = entries.get(str(code))
                 if entry is None:
                     problems.append(Problem(where[0], where[1], item_id, f"override of unknown {key[:-1]} '{code}'"))
                     continue
                 entry["label"] = label
+                entry["inferred"] = key in inferred  # the mark goes with the wording
                 entry.locations["label"] = value.loc(code) if isinstance(value, LocatedDict) else where
-        else:
+        elif key != "inferred":
             target[key] = value
             target.locations[key] = where
+            _set_item_mark(target, key, key in inferred)
+
+
+def _item_marks(target: LocatedDict) -> list[str]:
+    value = target.get("inferred")
+    if value is True:
+        return list(INFERRABLE)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _set_item_mark(target: LocatedDict, key: str, inferred: bool) -> None:
+    """An override's text replaces the base's, and so does its ``inferred`` mark."""
+    names = [name for name in _item_marks(target) if name != key] + ([key] if inferred else [])
+    target["inferred"] = names or False
+
+
+def _expand_choice_marks(target: LocatedDict, key: str) -> None:
+    """``inferred: [rows]`` on the base becomes a mark on each row, so one row can change."""
+    names = _item_marks(target)
+    if key not in names:
+        return
+    for entry in target.get(key) or []:
+        if isinstance(entry, LocatedDict):
+            entry["inferred"] = True
+    _set_item_mark(target, key, False)
 
 
 def _raw_items(raw: LocatedDict) -> list[LocatedDict]:
@@ -475,7 +538,8 @@ def _top_level(raw: LocatedDict, builder: _Builder) -> dict[str, Any]:
         builder.problem(raw.loc("id"), None, f"questionnaire id {qid!r} must be lowercase letters, digits and -")
     kind = raw.get("respondent_kind")
     if kind is not None and kind not in RESPONDENT_KINDS:
-        builder.problem(raw.loc("respondent_kind"), None, f"respondent_kind must be one of {', '.join(RESPONDENT_KINDS)}, not {kind!r}")
+        builder.problem(raw.loc("respondent_kind"), None,
+                        f"respondent_kind must be one of {', '.join(RESPONDENT_KINDS)}, not {kind!r}")
     year = raw.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         builder.problem(raw.loc("year"), None, "'year' must be a year such as 2025")
@@ -483,18 +547,34 @@ def _top_level(raw: LocatedDict, builder: _Builder) -> dict[str, Any]:
         "id": str(qid or ""), "title": builder.text(raw, "title", None) or "",
         "family": str(raw.get("family") or ""), "year": year if isinstance(year, int) else 0,
         "respondent_kind": str(kind or ""), "intro": builder.text(raw, "intro", None, required=False),
+        "inferred": marks.inferred_set(raw.get("inferred"), marks.TOP_INFERRABLE, builder.at(raw, "inferred", None)),
     }
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Load, validate and normalise one definition; raise ``QuestionnaireError`` if broken."""
-    from survey.questionnaire.serialize import content_hash
+    """Load, validate and normalise one definition; raise ``QuestionnaireError`` if broken.
 
+    A YAML file, or an XLSForm workbook (``.xlsx``: ``survey.questionnaire.xlsform``).
+    """
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return load_xlsform(path.read_bytes(), _display(path))
     problems: list[Problem] = []
     raw = _read_definition(path, problems)
     if raw is None:
         raise QuestionnaireError(problems)
+    return build_questionnaire(raw, _display(path), problems)
+
+
+def load_xlsform(data: bytes, display: str) -> Questionnaire:
+    """Read and validate an XLSForm workbook; raise ``QuestionnaireError`` naming sheet and row."""
+    return build_questionnaire(read_xlsform(data, display), display, [])
+
+
+def build_questionnaire(raw: LocatedDict, source: str, problems: list[Problem]) -> Questionnaire:
+    """Validate a read definition (from YAML or XLSForm) into a ``Questionnaire``."""
+    from survey.questionnaire.serialize import content_hash
+
     builder = _Builder(_terms(raw, problems))
     top = _top_level(raw, builder)
     sections = builder.sections(raw)
@@ -504,7 +584,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if problems:
         raise QuestionnaireError(sorted(problems, key=lambda p: (p.file, p.line)))
     questionnaire = Questionnaire(sections=sections, fields=fields, terms=builder.terms,
-                                  source_path=_display(path), **top)
+                                  source_path=source, **top)
     return replace(questionnaire, content_hash=content_hash(questionnaire))
 
 
@@ -529,6 +609,8 @@ def load_folder(folder: Path) -> dict[str, Questionnaire]:
     for path in questionnaire_files(folder):
         questionnaire = load_questionnaire(path)
         if questionnaire.id in result:
-            raise QuestionnaireError([Problem(_display(path), 1, None, f"questionnaire id '{questionnaire.id}' is also used by {result[questionnaire.id].source_path}")])
+            other = result[questionnaire.id].source_path
+            raise QuestionnaireError([Problem(_display(path), 1, None,
+                                              f"questionnaire id '{questionnaire.id}' is also used by {other}")])
         result[questionnaire.id] = questionnaire
     return result

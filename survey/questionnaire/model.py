@@ -41,6 +41,8 @@ CHOICE_TYPES = (ItemType.YESNO, ItemType.SINGLE, ItemType.MULTIPLE)
 YES, NO = "ja", "nej"
 DEFAULT_TEXT_LENGTH = 4000
 DEFAULT_COMMENT_LENGTH = 2000
+# The texts of an item that ``inferred`` can name; ``inferred: true`` means all of them.
+INFERRABLE = ("text", "help", "options", "rows")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Specify:
     id: str
     label: str
     max_length: int
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Choice:
     code: str
     label: str
     specify: Specify | None = None
+    value: int | None = None  # the declared numeric code (SPSS/Stata); None: by position
+    inferred: bool = False  # the label is a reconstruction, not the official wording
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Comment:
     id: str
     label: str
     max_length: int
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class Item:
     unit: str | None = None
     followups: tuple[Item, ...] = ()
     parent_id: str | None = None
+    inferred: frozenset[str] = frozenset()  # which of INFERRABLE are reconstructions
 
     @property
     def has_rows(self) -> bool:
@@ -157,6 +164,7 @@ class Questionnaire:
     intro: str | None = None
     source_path: str = ""
     content_hash: str = ""
+    inferred: frozenset[str] = frozenset()  # top-level texts that are reconstructions: title, intro
 
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.walk())
@@ -175,19 +183,19 @@ class Questionnaire:
 
     @property
     def _items_by_id(self) -> dict[str, Item]:
-        cached = self.__dict__.get("_item_index")
+        cached: dict[str, Item] | None = self.__dict__.get("_item_index")
         if cached is None:
             cached = {item.id: item for item in self.items()}
             object.__setattr__(self, "_item_index", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def _fields_by_id(self) -> dict[str, Field]:
-        cached = self.__dict__.get("_field_index")
+        cached: dict[str, Field] | None = self.__dict__.get("_field_index")
         if cached is None:
             cached = {f.id: f for f in self.fields}
             object.__setattr__(self, "_field_index", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     @property
     def main_question_count(self) -> int:

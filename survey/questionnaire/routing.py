@@ -16,10 +16,6 @@ from survey.questionnaire.model import Field, Questionnaire
 Answers = Mapping[str, cond.Value]
 
 
-def _has_value(value: cond.Value) -> bool:
-    return value not in (None, "", [])
-
-
 def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
           fields: Sequence[Field] | None = None) -> tuple[set[str], dict[str, cond.Value]]:
     """The one routing walk, in questionnaire order: a field applies when its gate applies and
@@ -32,7 +28,7 @@ def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
         if is_applicable(f, applicable, effective):
             applicable.add(f.id)
             value = choose(f)
-            if _has_value(value):
+            if not cond.is_blank(value):
                 effective[f.id] = value
     return applicable, effective
 
@@ -40,6 +36,13 @@ def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
 def applicable_ids(q: Questionnaire, answers: Answers, fields: Sequence[Field] | None = None) -> set[str]:
     """Answer ids whose routing holds (among ``fields``, by default all of them)."""
     return route(q, lambda f: answers.get(f.id), fields)[0]
+
+
+def applicable_after(q: Questionnaire, stored: Answers, posted: Answers) -> set[str]:
+    """Answer ids that apply once ``posted`` is laid over ``stored`` (a blank posted value
+    removes the stored one): what a save may write, and what its page shows next."""
+    merged = {aid: value for aid, value in {**stored, **posted}.items() if not cond.is_blank(value)}
+    return applicable_ids(q, merged)
 
 
 def is_applicable(f: Field, applicable: set[str], effective: Mapping[str, cond.Value]) -> bool:
@@ -52,17 +55,17 @@ def effective_answers(q: Questionnaire, answers: Answers) -> dict[str, cond.Valu
     """The response as it counts: answers to applicable fields only, in questionnaire order."""
     applicable = applicable_ids(q, answers)
     return {f.id: answers[f.id] for f in q.fields
-            if f.id in applicable and _has_value(answers.get(f.id))}
+            if f.id in applicable and not cond.is_blank(answers.get(f.id))}
 
 
 def inapplicable_answered(q: Questionnaire, answers: Answers) -> list[str]:
     """Answer ids that carry a value although their routing is false (an import error)."""
     applicable = applicable_ids(q, answers)
-    return [f.id for f in q.fields if f.id not in applicable and _has_value(answers.get(f.id))]
+    return [f.id for f in q.fields if f.id not in applicable and not cond.is_blank(answers.get(f.id))]
 
 
 def missing_required(q: Questionnaire, answers: Answers) -> list[str]:
     """Applicable, required and blank: what blocks submitting."""
     applicable = applicable_ids(q, answers)
     return [f.id for f in q.fields
-            if f.id in applicable and f.required and not _has_value(answers.get(f.id))]
+            if f.id in applicable and f.required and cond.is_blank(answers.get(f.id))]

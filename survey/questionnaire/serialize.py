@@ -2,7 +2,10 @@
 
 This is what `survey questionnaire show ID --json` prints, what is stored with every round
 (so a round keeps the definition it was answered against), and what the content hash is
-computed over: a wording change gives a new hash, a reformatted YAML file does not.
+computed over: a wording change gives a new hash, a reformatted YAML file does not. The
+hashed form is the normalised one without source positions (``positions=False``): the line
+numbers help error messages and ``questionnaire show``, but a comment added at the top of a
+file moves every line and must not make a new questionnaire version.
 """
 
 from __future__ import annotations
@@ -22,9 +25,19 @@ def _choices(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"code": choice.code, "label": choice.label}
         if choice.specify:
             entry["specify"] = {"id": choice.specify.id, "label": choice.specify.label,
-                                "max_length": choice.specify.max_length}
+                                "max_length": choice.specify.max_length, **_mark(choice.specify.inferred)}
+        if choice.value is not None:
+            entry["value"] = choice.value
+        entry.update(_mark(choice.inferred))
         result.append(entry)
     return result
+
+
+def _mark(inferred: bool | frozenset[str]) -> dict[str, Any]:
+    """``inferred`` only where a text is marked, so unmarked definitions keep their hash."""
+    if not inferred:
+        return {}
+    return {"inferred": True if inferred is True else sorted(inferred)}
 
 
 def _condition(q: Questionnaire, item: Item) -> list[dict[str, Any]] | None:
@@ -37,15 +50,14 @@ def _condition(q: Questionnaire, item: Item) -> list[dict[str, Any]] | None:
     return conditions or None
 
 
-def item_dict(q: Questionnaire, item: Item) -> dict[str, Any]:
+def item_dict(q: Questionnaire, item: Item, positions: bool = True) -> dict[str, Any]:
     fields = q.fields_of_item(item.id)
     rows = ([{"code": r.code, "label": r.label, **_choices((r,))[0]} for r in item.rows]
             if item.rows else
             [{"code": f.row, "label": f.label} for f in fields
              if f.row is not None and f.role in (Role.MAIN, Role.FOLLOWUP)])
-    return {
+    entry = {
         "id": item.id,
-        "line": item.line,
         "role": item.role.value,
         "type": item.type.value,
         "number": item.number,
@@ -59,14 +71,19 @@ def item_dict(q: Questionnaire, item: Item) -> dict[str, Any]:
         "rows": rows,
         "per_row": list(item.per_row),
         "comment": ({"id": item.comment.id, "label": item.comment.label,
-                     "max_length": item.comment.max_length} if item.comment else None),
+                     "max_length": item.comment.max_length, **_mark(item.comment.inferred)}
+                    if item.comment else None),
         "answer_ids": [f.id for f in fields],
         "max_length": item.max_length,
         "number_format": ({"min": item.minimum, "max": item.maximum, "decimals": item.decimals,
                            "unit": item.unit} if item.type.value == "number" else None),
         "children": [field_dict(f) for f in fields if f.role in (Role.COMMENT, Role.SPECIFY)]
-        + [item_dict(q, child) for child in item.followups],
+        + [item_dict(q, child, positions) for child in item.followups],
+        **_mark(item.inferred),
     }
+    if positions:
+        entry["line"] = item.line
+    return entry
 
 
 def field_dict(f: Field) -> dict[str, Any]:
@@ -80,25 +97,30 @@ def field_dict(f: Field) -> dict[str, Any]:
     }
 
 
-def normalised(q: Questionnaire) -> dict[str, Any]:
-    return {
+def normalised(q: Questionnaire, positions: bool = True) -> dict[str, Any]:
+    """The definition as data; ``positions=False`` leaves out where things stand in the file
+    (the source path and line numbers): the form the content hash is computed over."""
+    body = {
         "id": q.id,
         "title": q.title,
         "family": q.family,
         "year": q.year,
         "respondent_kind": q.respondent_kind,
         "intro": q.intro,
-        "source_path": q.source_path,
         "terms": dict(q.terms),
         "counts": {"main_questions": q.main_question_count, "followups": q.followup_count,
                    "answer_ids": len(q.fields)},
         "sections": [
-            {"id": s.id, "title": s.title, "intro": s.intro, "line": s.line,
-             "items": [item_dict(q, item) for item in s.items]}
+            {"id": s.id, "title": s.title, "intro": s.intro, **({"line": s.line} if positions else {}),
+             "items": [item_dict(q, item, positions) for item in s.items]}
             for s in q.sections
         ],
         "answer_ids": [routing_entry(f) for f in q.fields],
+        **_mark(q.inferred),
     }
+    if positions:
+        body["source_path"] = q.source_path
+    return body
 
 
 def routing_entry(f: Field) -> dict[str, Any]:
@@ -118,6 +140,12 @@ def routing_json(q: Questionnaire) -> list[dict[str, Any]]:
 
 
 def content_hash(q: Questionnaire) -> str:
-    body = {key: value for key, value in normalised(q).items() if key != "source_path"}
+    """SHA-256 of the definition's content: wordings, codes, conditions, structure; not its
+    file's layout, comments or positions."""
+    return canonical_hash(normalised(q, positions=False))
+
+
+def canonical_hash(body: dict[str, Any]) -> str:
+    """SHA-256 of ``body`` as canonical JSON (sorted keys, no spaces)."""
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

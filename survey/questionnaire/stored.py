@@ -2,6 +2,9 @@
 
 A round answers the definition it was opened with, even after the YAML file changes; the
 content hash is recomputed and must match, so a damaged stored definition is refused.
+Versions stored before the hash left out source positions carry the hash of the stored form
+itself (line numbers included, source path not): that is checked too, and such a version
+keeps its hash, which its responses and files record.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ from survey.questionnaire.model import (
     Section,
     Specify,
 )
-from survey.questionnaire.serialize import content_hash
+from survey.questionnaire.serialize import canonical_hash, content_hash
 
 
 def _choice(data: dict[str, Any]) -> Choice:
     spec = data.get("specify")
-    specify = Specify(spec["id"], spec["label"], spec["max_length"]) if spec else None
-    return Choice(str(data["code"]), data["label"], specify)
+    specify = Specify(spec["id"], spec["label"], spec["max_length"], spec.get("inferred", False)) if spec else None
+    return Choice(str(data["code"]), data["label"], specify, data.get("value"), data.get("inferred", False))
 
 
 def _item(data: dict[str, Any], parent_id: str | None) -> Item:
@@ -42,12 +45,13 @@ def _item(data: dict[str, Any], parent_id: str | None) -> Item:
         options=tuple(_choice(o) for o in data["options"]) if own_options else (),
         rows=tuple(_choice(r) for r in data["rows"]) if not data["per_row"] else (),
         per_row=tuple(data["per_row"]),
-        comment=Comment(comment["id"], comment["label"], comment["max_length"]) if comment else None,
+        comment=(Comment(comment["id"], comment["label"], comment["max_length"], comment.get("inferred", False))
+                 if comment else None),
         max_length=data.get("max_length"), minimum=number.get("min"), maximum=number.get("max"),
         decimals=number.get("decimals"), unit=number.get("unit"),
         followups=tuple(_item(child, data["id"]) for child in data["children"]
                         if child["role"] in ("main", "followup")),
-        parent_id=parent_id,
+        parent_id=parent_id, inferred=frozenset(data.get("inferred", ())),
     )
 
 
@@ -56,7 +60,7 @@ def _field(data: dict[str, Any]) -> Field:
         id=data["id"], item_id=data["item"], section_id=data["section"], role=Role(data["role"]),
         type=ItemType(data["type"]), label=data["label"], required=data["required"],
         row=data.get("row"),
-        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"])),
+        codes=tuple(Choice(c, label) for c, label in zip(data["codes"], data["labels"], strict=True)),
         condition=cond.from_json(data["when"]) if data.get("when") else None,
         gate=data.get("gate"), max_length=data.get("max_length"),
     )
@@ -73,8 +77,14 @@ def from_normalised(data: dict[str, Any], expected_hash: str | None = None) -> Q
         respondent_kind=data["respondent_kind"], sections=sections,
         fields=tuple(_field(f) for f in data["answer_ids"]), terms=dict(data["terms"]),
         intro=data.get("intro"), source_path=data.get("source_path", ""),
+        inferred=frozenset(data.get("inferred", ())),
     )
     digest = content_hash(q)
-    if expected_hash is not None and digest != expected_hash:
+    if expected_hash is not None and expected_hash not in (digest, _hash_with_positions(data)):
         raise ValueError(f"stored definition of {q.id} does not match its hash {expected_hash[:12]}…")
-    return replace(q, content_hash=digest)
+    return replace(q, content_hash=expected_hash or digest)
+
+
+def _hash_with_positions(data: dict[str, Any]) -> str:
+    """The content hash as it was computed until positions were left out of it."""
+    return canonical_hash({key: value for key, value in data.items() if key != "source_path"})

@@ -12,6 +12,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from survey.formatting import format_swedish_number
+from survey.questionnaire.conditions import is_blank as is_blank  # the one definition, where Value is
 from survey.questionnaire.model import Field, ItemType, Questionnaire
 
 Value = str | list[str] | None
@@ -26,30 +28,12 @@ class InvalidValue(ValueError):
         self.message = message
 
 
-def is_blank(value: object) -> bool:
-    return value is None or value == "" or value == []
-
-
 def parse_swedish_number(text: str) -> Decimal:
     """``12,5``, ``1 234``, ``1 234,50``, ``-3`` → Decimal; raises ``InvalidOperation``."""
     cleaned = _SPACES.sub("", text).replace("\u2212", "-")
     if cleaned.count(",") + cleaned.count(".") > 1 or not re.fullmatch(r"-?\d+([.,]\d+)?", cleaned):
         raise InvalidOperation(text)
     return Decimal(cleaned.replace(",", "."))
-
-
-def format_swedish_number(value: str | Decimal) -> str:
-    """Decimal comma and a narrow space between thousands: ``1 234,5``."""
-    number = Decimal(value)
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = "\u00a0".join(groups)
-    return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
 
 
 def clean_value(q: Questionnaire, f: Field, raw: object) -> Value:
@@ -94,7 +78,8 @@ def _clean_number(q: Questionnaire, f: Field, text: str) -> str:
     except InvalidOperation:
         raise InvalidValue(f.id, "Ange ett tal, till exempel 12 eller 12,5.") from None
     item = q.item(f.item_id)
-    if item.decimals is not None and -number.as_tuple().exponent > item.decimals:  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int: the parsed number is finite
+    if item.decimals is not None and isinstance(exponent, int) and -exponent > item.decimals:
         raise InvalidValue(f.id, {0: "Ange ett heltal.", 1: "Ange högst en decimal."}.get(
             item.decimals, f"Ange högst {item.decimals} decimaler."))
     if item.minimum is not None and number < Decimal(item.minimum):

@@ -87,7 +87,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
         if key in result:
             first = result.locations[key][1]
             loader.duplicate_keys.append(
-                Problem(loader.filename, line, None, f"key '{key}' appears twice in one mapping (first on line {first})")
+                Problem(loader.filename, line, None,
+                        f"key '{key}' appears twice in one mapping (first on line {first})")
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.locations[key] = (loader.filename, line)

@@ -12,9 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from survey.formatting import local_date
+from survey.formatting import format_percent, local_date
 from survey.registry import swedish_sort_key
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 STATES = ("not_started", "started", "reopened", "submitted")
 STATE_LABELS = {"not_started": "Ej påbörjad", "started": "Påbörjad", "reopened": "Öppnad igen",
@@ -92,12 +96,6 @@ class Summary:
         return format_percent(self.rate)
 
 
-def format_percent(value: Decimal) -> str:
-    """``87,5 %``: decimal comma and a no-break space before the sign, as Swedish writes it."""
-    text = f"{value:.1f}".replace(".", ",")
-    return f"{text.removesuffix(',0')}\u00a0%"
-
-
 def summarise(rows: Iterable[OrgProgress]) -> Summary:
     rows = list(rows)
     count = {state: sum(row.state == state for row in rows) for state in STATES}
@@ -128,19 +126,16 @@ def sort_rows(rows: Iterable[OrgProgress], by: str = "name", descending: bool = 
     """Rows in the chosen order; names always break ties, in Swedish order."""
     by_name = sorted(rows, key=lambda row: swedish_sort_key(row.name))
     never = datetime.min.replace(tzinfo=UTC)
-    keys: dict[str, Callable[[OrgProgress], object]] = {
+    keys: dict[str, Callable[[OrgProgress], SupportsRichComparison]] = {
         "name": lambda row: 0,
         "code": lambda row: row.code,
         "county": lambda row: swedish_sort_key(row.county_name),
         "state": lambda row: STATES.index(row.state),
         "deadline": lambda row: row.deadline,
-        "activity": lambda row: _aware(row.last_activity) if row.last_activity else never,
+        "activity": lambda row: row.last_activity or never,
     }
-    ordered = sorted(by_name, key=keys.get(by, keys["name"]))  # type: ignore[arg-type]
+    ordered = sorted(by_name, key=keys.get(by, keys["name"]))
     if descending:
         ordered.reverse()
     return ordered
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

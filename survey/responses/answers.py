@@ -12,23 +12,26 @@ a cleared-then-retyped answer cannot masquerade as the version someone loaded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.db import Answer, AnswerHistory, Organisation, Response, Round, utcnow
+from survey.db import Answer, AnswerHistory, Base, Organisation, Response, Round, utcnow
+from survey.db.base import matched_rows
+from survey.errors import Refused
 from survey.questionnaire import Questionnaire
-from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.routing import applicable_after, applicable_ids
 from survey.questionnaire.values import Value, is_blank
 from survey.responses.receipts import assign_receipt_number
 from survey.rounds.lifecycle import _require
 from survey.staff.audit import record
 
 EDITABLE = ("draft", "reopened")
+MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,22 @@ class SaveResult:
 
 class ResponseLocked(Exception):
     """The response is submitted (or the round closed): nothing may change."""
+
+
+class InvalidVersion(Refused):
+    """A version that came back from a browser is not one this engine handed out."""
+
+
+def parse_version(raw: str) -> int:
+    """The version a page showed, as its form posts it back: ASCII digits only.
+
+    ``str.isdigit`` is not enough: it accepts «²» and other Unicode digits that ``int`` then
+    refuses (or reads as another number), so a tampered page would end in a server error.
+    """
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_VERSION:
+        raise InvalidVersion("Sidan skickade en ogiltig version av svaret. Ladda om sidan.")
+    return int(text)
 
 
 def find_response(session: Session, round_: Round, organisation: Organisation) -> Response | None:
@@ -114,10 +133,44 @@ def _stored_rows(session: Session, response_id: int) -> dict[str, _Stored]:
     return {row[0]: _Stored(*row[1:]) for row in rows}
 
 
+def applicable_changes(q: Questionnaire, stored: Mapping[str, Value], posted: Mapping[str, Value],
+                       keep_theirs: Collection[str] = ()) -> dict[str, Value]:
+    """The posted answers that may be written: those whose routing applies.
+
+    Routing is evaluated on the stored answers with the posted ones laid over them (a blank
+    posted value removes the stored one), so a follow-up posted together with the answer that
+    opens it counts. An answer that does not apply is left as it is: a draft keeps its off-route
+    answers, and switching back restores them (``submit`` clears them).
+    """
+    applicable = applicable_after(q, stored, posted)
+    return {aid: value for aid, value in posted.items() if aid in applicable and aid not in keep_theirs}
+
+
+def write_answers(session: Session, response: Response, q: Questionnaire, posted: Mapping[str, Value],
+                  seen_versions: Mapping[str, int] | None, actor: str, source: str, *,
+                  keep_theirs: Collection[str] = (), replace: bool = False,
+                  now: datetime | None = None) -> SaveResult:
+    """The one write path for answers: respondents, staff entering answers, import.
+
+    Only answers whose routing applies are written (``applicable_changes``). ``replace``
+    (an import): the posted answers are the whole response, so routing is evaluated on them
+    alone and every stored answer not among them is cleared. ``posted`` must already be
+    cleaned (``clean_value``); conflicts and races are ``save_answers``'s.
+    """
+    stored = {aid: value for aid, (value, _) in answer_rows(session, response.id).items() if not is_blank(value)}
+    changes = applicable_changes(q, {} if replace else stored, posted, keep_theirs)
+    if replace:
+        changes = {**{aid: None for aid in stored}, **changes}
+    return save_answers(session, response, changes, seen_versions, actor, source, now)
+
+
 def save_answers(session: Session, response: Response, changes: Mapping[str, Value],
                  seen_versions: Mapping[str, int] | None, actor: str, source: str,
                  now: datetime | None = None) -> SaveResult:
-    """Write changed values; with ``seen_versions``, refuse to overwrite newer edits.
+    """Write changed values as given; with ``seen_versions``, refuse to overwrite newer edits.
+
+    The application writes through ``write_answers``, which decides what may be written;
+    this is the step below it (tests use it to put answers in place).
 
     ``seen_versions[answer_id]`` is the version the person's page showed (0: no answer then).
     ``changes`` must already be cleaned (survey.values.clean_value) and checked. The writes are
@@ -129,7 +182,9 @@ def save_answers(session: Session, response: Response, changes: Mapping[str, Val
     now = now or utcnow()
     existing = _stored_rows(session, response.id)
     result = SaveResult()
-    inserts, updates, history = [], [], []
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    history: list[dict[str, object]] = []
     for answer_id, value in changes.items():
         value = None if is_blank(value) else value
         row = existing.get(answer_id)
@@ -156,7 +211,14 @@ def save_answers(session: Session, response: Response, changes: Mapping[str, Val
     return result
 
 
-_ANSWER, _HISTORY, _RESPONSE = Answer.__table__, AnswerHistory.__table__, Response.__table__
+def _table(model: type[Base]) -> Table:
+    """The model's Core table (the declarative base annotates ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_ANSWER, _HISTORY, _RESPONSE = _table(Answer), _table(AnswerHistory), _table(Response)
 _UPDATE_ANSWER = (
     update(_ANSWER)
     .where(_ANSWER.c.id == bindparam("row_id"), _ANSWER.c.version == bindparam("seen"))
@@ -240,7 +302,7 @@ def submit(session: Session, response: Response, q: Questionnaire, actor: str,
                 version=Response.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if guarded.rowcount != 1:  # type: ignore[attr-defined]
+    if matched_rows(guarded) != 1:
         session.refresh(response)
         return False
     session.refresh(response)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,7 +37,7 @@ from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import ItemType
 from survey.questionnaire.routing import applicable_ids, inapplicable_answered
 from survey.questionnaire.values import InvalidValue, Value, clean_value
-from survey.responses.answers import current_values, reopen, save_answers, submit
+from survey.responses.answers import applicable_changes, reopen, submit, write_answers
 from survey.responses.xlsx_read import NOT_ASKED, AnswerFileError, read_answer_file
 from survey.results import is_frozen
 from survey.rounds.lifecycle import questionnaire_of
@@ -121,8 +121,11 @@ class ImportReport:
 
 
 # -- reading and checking -------------------------------------------------------------------
-def parse_document(raw: bytes, filename: str = "") -> dict[str, Any]:
-    """The answers document in ``raw``: the engine's Excel file (by content) or JSON."""
+def parse_document(raw: bytes, filename: str = "") -> object:
+    """The answers document in ``raw``: the engine's Excel file (by content) or JSON.
+
+    Any JSON value comes back (``check_document`` says what is wrong with one that is not a
+    document)."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportRejected([Problem("", "", f"filen är större än {MAX_IMPORT_BYTES // 2**20} MB")])
     if raw[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
@@ -139,7 +142,7 @@ def parse_document(raw: bytes, filename: str = "") -> dict[str, Any]:
         raise ImportRejected([Problem("", "", message)]) from None
     except (ValueError, RecursionError) as error:
         raise ImportRejected([Problem("", "", f"ogiltig JSON: {error}")]) from None
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -296,7 +299,7 @@ def import_answers(session: Session, round_: Round, raw: bytes, actor: str, file
         select(Response).where(Response.round_id == round_.id))}
     fresh = [i for i in checked if members[i.organisation].id not in existing]
     fresh_codes = {i.organisation for i in fresh}
-    _store_new(session, round_, fresh, {code: org.id for code, org in members.items()}, actor, now, report)
+    _store_new(session, q, round_, fresh, {code: org.id for code, org in members.items()}, actor, now, report)
     for incoming in sorted(checked, key=lambda i: i.organisation):
         if incoming.organisation not in fresh_codes:
             _store(session, q, existing[members[incoming.organisation].id], incoming, actor, now, report)
@@ -308,13 +311,15 @@ def import_answers(session: Session, round_: Round, raw: bytes, actor: str, file
     return report
 
 
-def _store_new(session: Session, round_: Round, fresh: list[Incoming], org_ids: Mapping[str, int],
-               actor: str, now: datetime, report: ImportReport) -> None:
+def _store_new(session: Session, q: Questionnaire, round_: Round, fresh: list[Incoming],
+               org_ids: Mapping[str, int], actor: str, now: datetime, report: ImportReport) -> None:
     """Responses the round does not have yet, in a few statements (a whole round of 290).
 
-    What ``save_answers`` and ``submit`` would leave behind: version-1 answers, one history row
-    per answer (source ``import``), and a submitted response stamped with its own time.
+    What ``write_answers`` and ``submit`` would leave behind: the answers whose routing applies
+    (``applicable_changes``, the same rule) at version 1, one history row per answer (source
+    ``import``), and a submitted response stamped with its own time.
     """
+    fresh = [replace(i, answers=applicable_changes(q, {}, i.answers)) for i in fresh]
     responses = {}
     for incoming in fresh:
         submitted = incoming.status == "submitted"
@@ -348,9 +353,7 @@ def _store_new(session: Session, round_: Round, fresh: list[Incoming], org_ids: 
 def _store(session: Session, q: Questionnaire, response: Response, incoming: Incoming, actor: str,
            now: datetime, report: ImportReport) -> None:
     """Replace an existing response's answers and status (the answer history keeps the old)."""
-    changes: dict[str, Value] = {aid: None for aid in current_values(response)}
-    changes.update(incoming.answers)
-    saved = save_answers(session, response, changes, None, actor, "import", now)
+    saved = write_answers(session, response, q, incoming.answers, None, actor, "import", replace=True, now=now)
     report.changed_answers += len(saved.saved)
     report.organisations.append(incoming.organisation)
     if incoming.status == "submitted":

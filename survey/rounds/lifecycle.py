@@ -156,17 +156,25 @@ def change_round(session: Session, round_: Round, name: str, opens: date, closes
 
 
 def refresh_questionnaire(session: Session, round_: Round, actor: str, on: date) -> bool:
-    """Point a planned round at the newest stored version of its questionnaire.
+    """Point a planned round at the newest stored version of its questionnaire."""
+    newest = latest_version(session, round_.questionnaire_version.questionnaire_id)
+    return attach_version(session, round_, newest, actor, on)
+
+
+def attach_version(session: Session, round_: Round, version: QuestionnaireVersion, actor: str,
+                   on: date) -> bool:
+    """Let a planned round ask ``version``; False when it already does.
 
     Once a round opens its questionnaire is frozen: responses record the hash they answered.
     """
     _require(round_state(round_, on) == "planned", "Enkäten är låst när omgången har öppnat.")
-    newest = latest_version(session, round_.questionnaire_version.questionnaire_id)
-    if newest.id == round_.questionnaire_version_id:
+    _require(version.respondent_kind == round_.questionnaire_version.respondent_kind,
+             "Versionen är för en annan sorts organisationer än omgångens.")
+    if version.id == round_.questionnaire_version_id:
         return False
-    record(session, actor, "round.questionnaire", round_,
-           old=round_.questionnaire_version.content_hash, new=newest.content_hash)
-    round_.questionnaire_version = newest
+    record(session, actor, "round.questionnaire", round_, questionnaire=version.questionnaire_id,
+           old=round_.questionnaire_version.content_hash, new=version.content_hash)
+    round_.questionnaire_version = version
     return True
 
 
@@ -182,7 +190,7 @@ def open_round(session: Session, round_: Round, actor: str, on: date) -> None:
         round_.opens_on = on
         round_.closes_on = max(round_.closes_on, on)
     round_.state, round_.closed_at = "open", None
-    record(session, actor, "round.open", round_, **details)
+    record(session, actor, "round.open", round_, None, **details)
 
 
 def close_round(session: Session, round_: Round, actor: str, on: date) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from survey.db import Answer, AnswerHistory, Response, Round, RoundOrganisation
 from survey.registry import swedish_sort_key
-from survey.reports.progress import OrgProgress, _aware, deadline_of
+from survey.reports.progress import OrgProgress, deadline_of
 
 
 # -- progress -------------------------------------------------------------------------------
@@ -52,5 +52,5 @@ def _org_progress(round_: Round, member: RoundOrganisation, response: Response |
                        deadline_of(round_.closes_on, member.extended_until),
                        member.extended_until is not None,
                        response.submitted_at if response else None,
-                       max(moments, key=_aware) if moments else None,
+                       max(moments) if moments else None,
                        tuple(sorted(workers, key=swedish_sort_key)), count)

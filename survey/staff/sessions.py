@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from survey.db import (
     StaffUser,
     utcnow,
 )
+from survey.db.base import matched_rows
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,7 @@ def find_session(session: Session, token: str) -> StaffSession | None:
 
 def expiry(staff_session: StaffSession, timeouts: Timeouts) -> datetime:
     """When the session ends if nothing happens: the idle limit, capped by the absolute one."""
-    return min(_aware(staff_session.last_seen_at) + timeouts.idle,
-               _aware(staff_session.created_at) + timeouts.absolute)
+    return min(staff_session.last_seen_at + timeouts.idle, staff_session.created_at + timeouts.absolute)
 
 
 def check_session(staff_session: StaffSession, timeouts: Timeouts, now: datetime) -> str | None:
@@ -58,9 +58,9 @@ def check_session(staff_session: StaffSession, timeouts: Timeouts, now: datetime
         return staff_session.end_reason
     if not staff_session.user.active:
         return "disabled"
-    if now >= _aware(staff_session.created_at) + timeouts.absolute:
+    if now >= staff_session.created_at + timeouts.absolute:
         return "absolute"
-    if now >= _aware(staff_session.last_seen_at) + timeouts.idle:
+    if now >= staff_session.last_seen_at + timeouts.idle:
         return "idle"
     return None
 
@@ -79,7 +79,7 @@ def end_user_sessions(session: Session, user: StaffUser, reason: str,
                  .execution_options(synchronize_session="fetch"))
     if keep is not None:
         statement = statement.where(StaffSession.id != keep.id)
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return matched_rows(session.execute(statement))
 
 
 def open_sessions(session: Session, timeouts: Timeouts, now: datetime | None = None) -> list[StaffSession]:
@@ -89,7 +89,3 @@ def open_sessions(session: Session, timeouts: Timeouts, now: datetime | None = N
                            .order_by(StaffSession.last_seen_at.desc()))
     return [row for row in rows if check_session(row, timeouts, now) is None]
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for aware columns; they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

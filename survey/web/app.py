@@ -5,11 +5,13 @@ Nothing else: migrations run through ``survey setup`` at deploy time, never here
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
 
 from survey import config
+from survey.formatting import format_share, format_swedish_number
 from survey.web.extensions import csrf, db
 
 
@@ -30,8 +32,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    app.jinja_env.filters.update(swedish_number=_swedish_number, share=format_share)
     _register_blueprints(app)
     return app
+
+
+def _swedish_number(value: Decimal | float | str, decimals: int | None = None) -> str:
+    """Template filter: ``{{ mean|swedish_number(1) }}`` → «2,4»."""
+    number = Decimal(str(value))
+    return format_swedish_number(number if decimals is None else round(number, decimals))
 
 
 def _require_secret(app: Flask) -> None:

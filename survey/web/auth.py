@@ -14,9 +14,9 @@ authorization matrix test knows what to expect of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import StaffSession, StaffUser, utcnow
 from survey.staff.sessions import Timeouts, check_session, end_session, expiry, find_session
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,9 +86,8 @@ def timeouts() -> Timeouts:
                     absolute=timedelta(hours=float(config["STAFF_ABSOLUTE_HOURS"])))
 
 
-@login_manager.user_loader
 def _load_principal(token: str) -> StaffPrincipal | None:
-    staff_session = find_session(db.session, token)
+    staff_session = find_session(db_session(), token)
     if staff_session is None:
         return None
     now = utcnow()
@@ -98,9 +97,12 @@ def _load_principal(token: str) -> StaffPrincipal | None:
         db.session.commit()
         g.session_end_reason = reason
         return None
-    if request.endpoint not in PASSIVE_ENDPOINTS and now - _aware(staff_session.last_seen_at) >= TOUCH_EVERY:
+    if request.endpoint not in PASSIVE_ENDPOINTS and now - staff_session.last_seen_at >= TOUCH_EVERY:
         touch(staff_session)
     return StaffPrincipal(staff_session.user, staff_session, token)
+
+
+login_manager.user_loader(_load_principal)  # registered by a call: Flask-Login's decorators are untyped
 
 
 def touch(staff_session: StaffSession) -> None:
@@ -109,17 +111,11 @@ def touch(staff_session: StaffSession) -> None:
     db.session.commit()
 
 
-def session_expiry() -> Any:
+def session_expiry() -> datetime:
     return expiry(current_user.staff_session, timeouts())
 
 
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
 
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@login_manager.unauthorized_handler
 def _unauthorized() -> WerkzeugResponse | tuple[dict[str, str], int]:
     reason = g.get("session_end_reason")
     session.pop("_user_id", None)
@@ -131,6 +127,9 @@ def _unauthorized() -> WerkzeugResponse | tuple[dict[str, str], int]:
           "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("admin.login", next=target))
+
+
+login_manager.unauthorized_handler(_unauthorized)
 
 
 def safe_next(target: str | None) -> str:
@@ -154,7 +153,8 @@ def staff_required(role: str | None = None) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        # A mark the authorization test reads; mypy does not model attributes set on a function.
         wrapped.staff_role = role or "staff"  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,7 +20,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from exports.xlsx import build_answer_file
-from survey.aggregation.aggregate import RoundData, RoundResults, routing_table
+from survey.aggregation.aggregate import RoundData, RoundResults, routing_chains, routing_table
 from survey.db import Round, utcnow
 from survey.questionnaire import Questionnaire
 from survey.responses.transfer import ImportRejected, answers_json, import_answers
@@ -32,8 +33,9 @@ from survey.results import (
     round_data,
     snapshots,
 )
+from survey.web.admin.forms import filled
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +62,7 @@ def _data(round_: Round) -> RoundData:
     """What the page and the downloads show: ?version=N, ?live=1, else the freeze in force."""
     version = request.args.get("version", type=int)
     try:
-        return round_data(db.session, round_, live=request.args.get("live") == "1", version=version)
+        return round_data(db_session(), round_, live=request.args.get("live") == "1", version=version)
     except SnapshotError:
         if version is not None:
             abort(404)
@@ -81,7 +83,7 @@ def _filename(data: RoundData, suffix: str) -> str:
 @staff_required()
 def index() -> str:
     rounds = db.session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc())).all()
-    frozen = {round_.id: current_snapshot(db.session, round_) for round_ in rounds}
+    frozen = {round_.id: current_snapshot(db_session(), round_) for round_ in rounds}
     return render_template("results/index.html", rounds=rounds, frozen=frozen)
 
 
@@ -91,13 +93,13 @@ def overview(round_id: int) -> str:
     round_ = _round(round_id)
     data = _data(round_)
     results = data.results()
-    frozen = current_snapshot(db.session, round_)
+    frozen = current_snapshot(db_session(), round_)
     return render_template(
         "results/overview.html", round=round_, data=data, results=results,
         statuses=_statuses(data), rows=_rows(data.questionnaire, results),
         tables=_routing_tables(data.questionnaire, results), frozen=frozen,
-        changed=frozen is not None and live_differs(db.session, round_, frozen),
-        history=snapshots(db.session, round_), args=_source_args(),
+        changed=frozen is not None and live_differs(db_session(), round_, frozen),
+        history=snapshots(db_session(), round_), args=_source_args(),
         freeze_form=FreezeForm(), lift_form=LiftForm(), import_form=ImportForm())
 
 
@@ -125,16 +127,9 @@ def _rows(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
 
 
 def _routing_tables(q: Questionnaire, results: RoundResults) -> list[dict[str, Any]]:
-    """The deck's per-row chains (q03 → q03a → q03b), found from the definition."""
-    tables = []
-    for item in q.items():
-        followups = [f for f in item.followups if f.per_row]
-        if not item.rows or not followups:
-            continue
-        chain = [item.id, followups[0].id] + [f.id for f in followups[0].followups if f.per_row][:1]
-        tables.append({"item": item, "chain": [q.item(i) for i in chain],
-                       "rows": routing_table(q, results, chain)})
-    return tables
+    """The deck's per-row chains (q03 → q03a → q03b): ``routing_chains``, as the deck draws them."""
+    return [{"item": item, "chain": [q.item(i) for i in chain], "rows": routing_table(q, results, chain)}
+            for item in q.items() for chain in routing_chains(item)]
 
 
 @bp.get("/<int:round_id>/svar.xlsx")
@@ -143,6 +138,31 @@ def answers_xlsx(round_id: int) -> Response:
     data = _data(_round(round_id))
     payload = build_answer_file(data, utcnow(), include_drafts=request.args.get("utkast") == "1")
     return _download(payload, XLSX, _filename(data, "svar.xlsx"))
+
+
+ANALYSIS_FILES = {  # suffix → mimetype: the files for statistics software
+    "sav": "application/x-spss-sav", "dta": "application/x-stata-dta", "csv": "text/csv; charset=utf-8",
+    "lang.csv": "text/csv; charset=utf-8", "kodbok.json": "application/json", "kodbok.csv": "text/csv; charset=utf-8",
+}
+
+
+@bp.get("/<int:round_id>/svar.<path:suffix>")
+@staff_required()
+def analysis_file(round_id: int, suffix: str) -> Response:
+    """svar.sav, svar.dta, svar.csv, svar.lang.csv, svar.kodbok.json, svar.kodbok.csv."""
+    from exports.codebook import build_codebook_csv, build_codebook_json
+    from exports.csv_files import build_csv
+    from exports.stats import build_dta, build_sav
+
+    if suffix not in ANALYSIS_FILES:
+        abort(404)
+    data = _data(_round(round_id))
+    now = utcnow()
+    payload = {"sav": lambda: build_sav(data, now), "dta": lambda: build_dta(data, now),
+               "csv": lambda: build_csv(data, now), "lang.csv": lambda: build_csv(data, now, long=True),
+               "kodbok.json": lambda: build_codebook_json(data.questionnaire),
+               "kodbok.csv": lambda: build_codebook_csv(data.questionnaire)}[suffix]()
+    return _download(payload, ANALYSIS_FILES[suffix], _filename(data, f"svar.{suffix}"))
 
 
 @bp.get("/<int:round_id>/svar.json")
@@ -168,7 +188,7 @@ def freeze(round_id: int) -> WerkzeugResponse:
     round_ = _round(round_id)
     form = FreezeForm()
     if form.validate_on_submit():
-        snapshot, created = freeze_round(db.session, round_, current_user.email, form.note.data or "")
+        snapshot, created = freeze_round(db_session(), round_, current_user.email, form.note.data or "")
         db.session.commit()
         flash(f"Resultaten är frysta som version {snapshot.version}." if created else
               f"Inget har ändrats sedan version {snapshot.version}; ingen ny version behövdes.",
@@ -185,7 +205,7 @@ def lift(round_id: int) -> WerkzeugResponse:
         flash("Ange ett skäl till att frysningen hävs.", "error")
     else:
         try:
-            snapshot = lift_freeze(db.session, round_, current_user.email, form.reason.data)
+            snapshot = lift_freeze(db_session(), round_, current_user.email, filled(form.reason.data))
         except SnapshotError as error:
             flash(str(error), "error")
         else:
@@ -196,7 +216,7 @@ def lift(round_id: int) -> WerkzeugResponse:
 
 @bp.post("/<int:round_id>/import")
 @staff_required()
-def upload(round_id: int) -> Any:
+def upload(round_id: int) -> ResponseReturnValue:
     round_ = _round(round_id)
     form = ImportForm()
     if not form.validate_on_submit():
@@ -204,7 +224,7 @@ def upload(round_id: int) -> Any:
         return redirect(url_for("results.overview", round_id=round_id))
     file = form.file.data
     try:
-        report = import_answers(db.session, round_, file.read(), current_user.email, file.filename or "")
+        report = import_answers(db_session(), round_, file.read(), current_user.email, file.filename or "")
     except ImportRejected as rejected:
         db.session.rollback()
         return render_template("results/import_rejected.html", round=round_,

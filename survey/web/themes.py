@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ from survey.themes import (
     themes,
 )
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 bp = Blueprint("themes", __name__, url_prefix="/admin/teman")
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -40,7 +41,7 @@ def _actor() -> str:
     return str(getattr(current_user, "email", "personal"))
 
 
-def _back(round_: Round, anchor: str = "") -> Any:
+def _back(round_: Round, anchor: str = "") -> ResponseReturnValue:
     """Back to the round's page, on the question the form was posted from."""
     wanted = request.form.get("fraga", "")
     args = {"fraga": wanted} if wanted.isdigit() else {}
@@ -52,15 +53,15 @@ def _back(round_: Round, anchor: str = "") -> Any:
 def index() -> str:
     rounds = db.session.scalars(select(Round).order_by(Round.id.desc())).all()
     return render_template("themes/index.html", rounds=rounds,
-                           published={r.id: is_published(db.session, r) for r in rounds})
+                           published={r.id: is_published(db_session(), r) for r in rounds})
 
 
 @bp.get("/<int:round_id>/")
 @staff_required()
 def round_page(round_id: int) -> str:
     round_ = db.get_or_404(Round, round_id)
-    theme_list = themes(db.session, round_)
-    listed = entries(db.session, round_)
+    theme_list = themes(db_session(), round_)
+    listed = entries(db_session(), round_)
     by_question: dict[str, list[Any]] = {}
     for entry in listed:
         by_question.setdefault(entry.question, []).append(entry)
@@ -73,15 +74,15 @@ def round_page(round_id: int) -> str:
     return render_template("themes/round.html", round=round_, themes=theme_list, by_question=shown,
                            questions=[(q, len(by_question[q])) for q in questions], current=current,
                            question_of=question_of,
-                           counts=theme_counts(listed, theme_list), published=is_published(db.session, round_),
-                           publication=publication(db.session, round_))
+                           counts=theme_counts(listed, theme_list), published=is_published(db_session(), round_),
+                           publication=publication(db_session(), round_))
 
 
 @bp.post("/<int:round_id>/standardteman")
 @staff_required()
-def seed(round_id: int) -> Any:
+def seed(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
-    seed_default_themes(db.session, round_)
+    seed_default_themes(db_session(), round_)
     db.session.commit()
     flash("Temana från 2025 är tillagda.", "success")
     return _back(round_, "teman")
@@ -89,10 +90,10 @@ def seed(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/teman")
 @staff_required()
-def create(round_id: int) -> Any:
+def create(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     try:
-        add_theme(db.session, round_, request.form.get("name", ""))
+        add_theme(db_session(), round_, request.form.get("name", ""))
     except ThemeError as error:
         flash(str(error), "error")
         return _back(round_, "teman")
@@ -116,14 +117,14 @@ def _theme(round_: Round, theme_id: int) -> Theme:
 
 @bp.post("/<int:round_id>/teman/andra")
 @staff_required()
-def change(round_id: int) -> Any:
+def change(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     theme = _theme(round_, _int(request.form.get("theme_id")))
     try:
         if request.form.get("action") == "delete":
-            delete_theme(db.session, theme)
+            delete_theme(db_session(), theme)
         else:
-            rename_theme(db.session, theme, request.form.get("name", ""))
+            rename_theme(db_session(), theme, request.form.get("name", ""))
     except ThemeError as error:
         flash(str(error), "error")
         return _back(round_, "teman")
@@ -134,20 +135,20 @@ def change(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/svar")
 @staff_required()
-def tag(round_id: int) -> Any:
+def tag(round_id: int) -> ResponseReturnValue:
     """Tags and quote of one free-text answer (named by response and answer id in the form)."""
     round_ = db.get_or_404(Round, round_id)
     response_id, answer_id = _int(request.form.get("response_id")), request.form.get("answer_id", "")
-    mine = next((e for e in entries(db.session, round_)
+    mine = next((e for e in entries(db_session(), round_)
                  if e.response_id == response_id and e.answer_id == answer_id), None)
     if mine is None:
         abort(404)
     chosen = {int(value) for value in request.form.getlist("theme") if value.isdigit()}
     quote_theme = request.form.get("quote_theme", "")
     try:
-        set_themes(db.session, round_, response_id, answer_id, chosen, _actor())
+        set_themes(db_session(), round_, response_id, answer_id, chosen, _actor())
         quote = request.form.get("quote", "") if request.form.get("use_quote") else ""
-        choose_quote(db.session, round_, response_id, answer_id, quote,
+        choose_quote(db_session(), round_, response_id, answer_id, quote,
                      int(quote_theme) if quote_theme.isdigit() else None, _actor())
     except ThemeError as error:
         flash(str(error), "error")
@@ -159,14 +160,14 @@ def tag(round_id: int) -> Any:
 
 @bp.post("/<int:round_id>/publicering")
 @staff_required("admin")
-def publishing(round_id: int) -> Any:
+def publishing(round_id: int) -> ResponseReturnValue:
     round_ = db.get_or_404(Round, round_id)
     try:
         if request.form.get("action") == "unpublish":
-            unpublish(db.session, round_)
+            unpublish(db_session(), round_)
             message = "Publiceringen är återkallad; reflektionssidorna är stängda."
         else:
-            publish(db.session, round_, _actor())
+            publish(db_session(), round_, _actor())
             message = "Resultaten är publicerade; organisationerna kan nu öppna sin reflektion."
     except ReflectionError as error:
         flash(str(error), "error")
@@ -180,6 +181,6 @@ def publishing(round_id: int) -> Any:
 @staff_required()
 def deck(round_id: int) -> Response:
     round_ = db.get_or_404(Round, round_id)
-    blob = build_national_deck(national_deck_input(db.session, round_))
+    blob = build_national_deck(national_deck_input(db_session(), round_))
     name = f"sammanstallning-{round_.questionnaire_version.questionnaire_id}-runda-{round_.id}.pptx"
     return Response(blob, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -108,7 +108,8 @@
 
   function autosave(keepalive) {
     var ids = Object.keys(dirty);
-    if (!ids.length) { return; }
+    // A staff preview has no autosave address: nothing is ever stored from it.
+    if (!ids.length || !form.getAttribute("data-autosave-url")) { return; }
     if (inFlight) { timer = setTimeout(autosave, IDLE_MS); return; }
     var body = new URLSearchParams();
     var sent = {};

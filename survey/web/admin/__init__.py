@@ -13,5 +13,5 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 from survey.web.admin import (  # noqa: E402, F401, I001  (the modules register their routes)
-    auth, rounds, progress, members, entry, mailings, contacts, users, common,
+    auth, rounds, progress, members, entry, mailings, contacts, users, common, questionnaires,
 )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from survey.db import Organisation
@@ -14,7 +13,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of
 from survey.web.admin.forms import ContactForm, ContactImportForm
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -29,20 +28,21 @@ def contacts() -> str:
     orgs = [o for o in db.session.scalars(select(Organisation))
             if kind in ("", o.kind) and (not needle or needle in o.name.casefold() or o.code.startswith(needle))]
     orgs.sort(key=lambda o: (o.kind != "region", swedish_sort_key(o.name)))
-    found = contacts_by_org(db.session)
-    missing = sum(1 for o in orgs if o.id not in found or not (found[o.id].registrar_email or found[o.id].respondent_email))
+    found = contacts_by_org(db_session())
+    missing = sum(1 for o in orgs
+                  if o.id not in found or not (found[o.id].registrar_email or found[o.id].respondent_email))
     return render_template("admin/contacts.html", orgs=orgs, contacts=found, kind=kind,
                            query=request.args.get("q", ""), missing=missing)
 
 
 @bp.route("/kontakter/<code>", methods=["GET", "POST"])
 @staff_required()
-def contact_edit(code: str) -> Any:
+def contact_edit(code: str) -> ResponseReturnValue:
     org = db.first_or_404(select(Organisation).where(Organisation.code == code))
-    stored = contacts_by_org(db.session).get(org.id)
+    stored = contacts_by_org(db_session()).get(org.id)
     form = ContactForm(obj=stored)
     if form.validate_on_submit():
-        changed = save_contact(db.session, org, form.registrar_email.data or "", form.respondent_name.data or "",
+        changed = save_contact(db_session(), org, form.registrar_email.data or "", form.respondent_name.data or "",
                                form.respondent_email.data or "", actor())
         db.session.commit()
         flash(f"Kontaktuppgifterna för {org.name} är sparade." if changed else "Inget ändrades.", "success")
@@ -53,7 +53,7 @@ def contact_edit(code: str) -> Any:
 
 @bp.route("/kontakter/import", methods=["GET", "POST"])
 @staff_required()
-def contacts_import() -> Any:
+def contacts_import() -> ResponseReturnValue:
     form = ContactImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -66,7 +66,7 @@ def contacts_import() -> Any:
             codes = set(db.session.scalars(select(Organisation.code)))
             rows, problems = parse_contacts(table, codes)
             if not problems:
-                changed = import_contacts(db.session, rows, actor())
+                changed = import_contacts(db_session(), rows, actor())
                 db.session.commit()
                 flash(f"{len(rows)} rader lästes in; {changed} organisationer fick ändrade kontaktuppgifter.",
                       "success")

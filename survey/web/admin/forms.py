@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -27,11 +27,20 @@ ROLE_CHOICES = [("analyst", "Analytiker – omgångar, framsteg och resultat"),
                 ("admin", "Administratör – allt, även användare")]
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-10-19."
 REQUIRED = "Fältet måste fyllas i."
+T = TypeVar("T")
+
+
+def filled(data: T | None) -> T:
+    """A required field's data once its form has validated (the validator refused no value)."""
+    if data is None:
+        raise ValueError("a required form field has no value after validation")
+    return data
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[Any]:
     """Choices as WTForms 3.3+ wants them (``SelectChoice``), tuples for older versions."""
     try:
+        # New in WTForms 3.3, which types-WTForms does not describe yet.
         from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
     except ImportError:  # WTForms < 3.3
         return list(pairs)
@@ -129,6 +138,12 @@ class ContactImportForm(FlaskForm):
     file = FileField("Fil (CSV eller Excel)", validators=[
         FileRequired("Välj en fil."),
         FileAllowed(["csv", "txt", "xlsx"], "Filen måste vara .csv eller .xlsx.")])
+
+
+class QuestionnaireUploadForm(FlaskForm):
+    file = FileField("Fil (YAML eller XLSForm)", validators=[
+        FileRequired("Välj en fil."),
+        FileAllowed(["yaml", "yml", "xlsx"], "Filen måste vara .yaml, .yml eller .xlsx.")])
 
 
 class TemplateForm(FlaskForm):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from exports.lists import merge_csv, merge_xlsx
@@ -22,10 +21,10 @@ from survey.mail.mailings import (
 )
 from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of, get_round, secret
-from survey.web.admin.forms import SendForm, TemplateForm
+from survey.web.admin.forms import SendForm, TemplateForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
 MERGE_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -40,8 +39,8 @@ def _backend_name() -> str:
 @staff_required()
 def mailings(round_id: int) -> str:
     round_ = get_round(round_id)
-    templates = {kind: template_for(db.session, round_, kind) for kind in KIND_LABELS}
-    log = sent_mail(db.session, round_)
+    templates = {kind: template_for(db_session(), round_, kind) for kind in KIND_LABELS}
+    log = sent_mail(db_session(), round_)
     return render_template("admin/mailings.html", round=round_, templates=templates, log=log,
                            kind_labels=KIND_LABELS, backend=_backend_name(),
                            invite_form=SendForm(kind="invitation", formdata=None),
@@ -50,18 +49,18 @@ def mailings(round_id: int) -> str:
 
 @bp.route("/rundor/<int:round_id>/utskick/mall/<kind>", methods=["GET", "POST"])
 @staff_required()
-def mail_template(round_id: int, kind: str) -> Any:
+def mail_template(round_id: int, kind: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     if kind not in KIND_LABELS:
         abort(404)
-    subject, body, _ = template_for(db.session, round_, kind)
+    subject, body, _ = template_for(db_session(), round_, kind)
     form = TemplateForm(subject=subject, body=body)
     if form.validate_on_submit():
-        problems = check_template(form.subject.data, form.body.data)
+        problems = check_template(filled(form.subject.data), filled(form.body.data))
         if problems:
             form.body.errors = problems
         else:
-            save_template(db.session, round_, kind, form.subject.data, form.body.data, actor())
+            save_template(db_session(), round_, kind, filled(form.subject.data), filled(form.body.data), actor())
             db.session.commit()
             flash(f"Mallen för {KIND_LABELS[kind].lower()} är sparad.", "success")
             return redirect(url_for("admin.mailings", round_id=round_.id))
@@ -82,11 +81,11 @@ def mail_send(round_id: int) -> WerkzeugResponse | str:
                    sender=config.get("MAIL_FROM") or DEFAULT_SENDER, resend=form.resend.data)
     try:
         if form.confirmed.data != "1":  # first say what it would do: count, recipients, a message
-            plan, outgoing = plan_mailing(db.session, round_, form.kind.data, **options)
+            plan, outgoing = plan_mailing(db_session(), round_, form.kind.data, **options)
             return render_template("admin/mail_confirm.html", round=round_, form=form, plan=plan,
                                    outgoing=outgoing, kind_label=KIND_LABELS[form.kind.data],
                                    crumbs=crumbs(round_))
-        result = send_mailing(db.session, round_, form.kind.data, backend_from_config(config), actor(),
+        result = send_mailing(db_session(), round_, form.kind.data, backend_from_config(config), actor(),
                               **options)
     except MailError as error:
         flash(str(error), "error")
@@ -108,7 +107,7 @@ def merge_list(round_id: int, fmt: str) -> Response:
     round_ = get_round(round_id)
     if fmt not in MERGE_TYPES:
         abort(404)
-    rows = merge_rows(db.session, round_, secret(), current_app.config["BASE_URL"])
+    rows = merge_rows(db_session(), round_, secret(), current_app.config["BASE_URL"])
     data = merge_csv(rows) if fmt == "csv" else merge_xlsx(rows)
     return Response(data, mimetype=MERGE_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="lankar-runda-{round_.id}.{fmt}"'})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -15,17 +16,18 @@ from survey.errors import Refused
 from survey.mail.contacts import recipients
 from survey.questionnaire import Field, Item, Questionnaire, Role, Section
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.values import Value, format_swedish_number
+from survey.questionnaire.values import Value
 from survey.reports.progress import deadline_of
 from survey.responses.answers import current_values, find_response, reopen_response
 from survey.rounds.lifecycle import active_link, extend_member, questionnaire_of, replace_link
 from survey.rounds.links import derive_token
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_member, get_round, secret
-from survey.web.admin.forms import ExtendForm, ReopenForm
+from survey.web.admin.forms import ExtendForm, ReopenForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
+from survey.web.forms.display import display_value
 
 SOURCE_LABELS = {"respondent": "organisationen", "staff": "personal åt organisationen",
                  "import": "import", "submit": "vid inskickning", "system": "systemet"}
@@ -42,19 +44,6 @@ def member_crumbs(round_: Round, member: RoundOrganisation) -> list[tuple[str, s
         "admin.member", round_id=round_.id, code=member.organisation.code))]
 
 
-def show_value(f: Field, value: Value) -> str:
-    """An answer as a person reads it: option labels, a Swedish number, text as typed."""
-    if value is None or value == "" or value == []:
-        return "Ej besvarad"
-    if isinstance(value, list):
-        return ", ".join(f.label_of(code) for code in value)
-    if f.codes:
-        return f.label_of(value)
-    if f.type.value == "number":
-        return format_swedish_number(value)
-    return value
-
-
 def answered_sections(q: Questionnaire, values: dict[str, Value]) -> list[tuple[Section, list[ItemAnswers]]]:
     """The questions that apply to these answers, with each answer shown (off-route ones left out)."""
     applicable = applicable_ids(q, values)
@@ -62,7 +51,7 @@ def answered_sections(q: Questionnaire, values: dict[str, Value]) -> list[tuple[
     for section in q.sections:
         items = []
         for item in section.walk():
-            fields = [(f, show_value(f, values.get(f.id))) for f in q.fields_of_item(item.id)
+            fields = [(f, display_value(f, values.get(f.id))) for f in q.fields_of_item(item.id)
                       if f.id in applicable and (f.role in (Role.MAIN, Role.FOLLOWUP) or f.id in values)]
             if fields:
                 items.append(ItemAnswers(item, fields))
@@ -83,7 +72,7 @@ def member(round_id: int, code: str) -> str:
                                .order_by(SentMail.id.desc())).all()
     return render_template(
         "admin/member.html", round=round_, member=member_, org=org,
-        response=find_response(db.session, round_, org), contact=contact,
+        response=find_response(db_session(), round_, org), contact=contact,
         recipients=recipients(contact), mails=mails, action=ActionForm(),
         deadline=deadline_of(round_.closes_on, member_.extended_until),
         link_url=f"{_base()}/svar/{derive_token(secret(), link.nonce)}" if link else None,
@@ -96,13 +85,13 @@ def _base() -> str:
 
 @bp.post("/rundor/<int:round_id>/org/<code>/forlang")
 @staff_required()
-def member_extend(round_id: int, code: str) -> Any:
+def member_extend(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_member(db.session, member_, form.until.data, form.reason.data, actor())
+            extend_member(db_session(), member_, filled(form.until.data), filled(form.reason.data), actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:
@@ -120,14 +109,14 @@ def member_link(round_id: int, code: str) -> WerkzeugResponse:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     if ActionForm().validate_on_submit():
-        replace_link(db.session, member_, actor(), secret())
+        replace_link(db_session(), member_, actor(), secret())
         db.session.commit()
         flash("Den gamla länken fungerar inte längre. Skicka den nya länken till organisationen.", "success")
     return redirect(url_for("admin.member", round_id=round_.id, code=code))
 
 
 def _response_or_none(round_: Round, member_: RoundOrganisation) -> Response | None:
-    return find_response(db.session, round_, member_.organisation)
+    return find_response(db_session(), round_, member_.organisation)
 
 
 @bp.get("/rundor/<int:round_id>/org/<code>/svar")
@@ -148,14 +137,14 @@ def _render_response(round_: Round, member_: RoundOrganisation, form: ReopenForm
 
 @bp.post("/rundor/<int:round_id>/org/<code>/svar/oppna")
 @staff_required()
-def response_reopen(round_id: int, code: str) -> Any:
+def response_reopen(round_id: int, code: str) -> ResponseReturnValue:
     round_ = get_round(round_id)
     member_ = get_member(round_, code)
     response = _response_or_none(round_, member_)
     form = ReopenForm()
     if response is not None and form.validate_on_submit():
         try:
-            reopen_response(db.session, response, form.reason.data, actor())
+            reopen_response(db_session(), response, filled(form.reason.data), actor())
         except Refused as error:
             form.reason.errors = [str(error)]
         else:
@@ -206,4 +195,4 @@ def _shown(q: Questionnaire, answer_id: str, value: Any) -> str:
         return "–"
     if not q.has_field(answer_id):
         return str(value)
-    return show_value(q.field(answer_id), value)
+    return display_value(q.field(answer_id), value)

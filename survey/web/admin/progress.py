@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, render_template, request, url_for
 
 from exports.xlsx_progress import status_workbook
@@ -22,11 +24,16 @@ from survey.web.admin import bp
 from survey.web.admin.common import get_round
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"name": "Namn", "code": "Kod", "county": "Län", "state": "Status",
                "deadline": "Sista svarsdag", "activity": "Senaste aktivitet"}
+
+
+def _query() -> dict[str, Any]:
+    """This page's query string (first value of each key), for a link that keeps the filters."""
+    return request.args.to_dict()
 
 
 def _filters() -> dict[str, str]:
@@ -48,7 +55,7 @@ def _chosen(rows: list[OrgProgress]) -> list[OrgProgress]:
 @staff_required()
 def progress(round_id: int) -> str:
     round_ = get_round(round_id)
-    rows = load_progress(db.session, round_)
+    rows = load_progress(db_session(), round_)
     counties = sorted({(row.county, row.county_name) for row in rows},
                       key=lambda pair: swedish_sort_key(pair[1]))
     shown = _chosen(rows)
@@ -60,14 +67,14 @@ def progress(round_id: int) -> str:
         descending=request.args.get("ordning") == "fallande", sort_labels=SORT_LABELS,
         kinds=sorted({row.kind for row in rows}), kind_labels=KIND_LABELS, today=today(),
         crumbs=crumbs(round_), export_url=url_for("admin.progress_xlsx", round_id=round_id,
-                                                  **request.args))
+                                                  **_query()))
 
 
 @bp.get("/rundor/<int:round_id>/framsteg.xlsx")
 @staff_required()
 def progress_xlsx(round_id: int) -> Response:
     round_ = get_round(round_id)
-    rows = _chosen(load_progress(db.session, round_))
+    rows = _chosen(load_progress(db_session(), round_))
     data = status_workbook(rows, f"{round_.name} – status {today().isoformat()}")
     filename = f"status-runda-{round_.id}-{today().isoformat()}.xlsx"
     return Response(data, mimetype=XLSX,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import QuestionnaireVersion, Round
@@ -28,11 +31,12 @@ from survey.rounds.progress import load_progress
 from survey.staff.audit import record, round_timeline
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_round, round_state
-from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices
+from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices, filled
 from survey.web.auth import staff_required
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
-STATE_ACTIONS = {"open": open_round, "close": close_round, "archive": archive_round}
+STATE_ACTIONS: dict[str, Callable[[Session, Round, str, date], None]] = {
+    "open": open_round, "close": close_round, "archive": archive_round}
 STATE_DONE = {"open": "Omgången är öppen.", "close": "Omgången är stängd.", "archive": "Omgången är arkiverad."}
 
 
@@ -46,10 +50,10 @@ def crumbs(round_: Round | None = None) -> list[tuple[str, str]]:
 @bp.get("/")
 @staff_required()
 def index() -> str:
-    if sync_round_states(db.session, today()):
+    if sync_round_states(db_session(), today()):
         db.session.commit()
     rounds = db.session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc())).all()
-    summaries = {r.id: summarise(load_progress(db.session, r)) for r in rounds if r.state != "archived"}
+    summaries = {r.id: summarise(load_progress(db_session(), r)) for r in rounds if r.state != "archived"}
     return render_template("admin/rounds.html", rounds=rounds, summaries=summaries)
 
 
@@ -67,21 +71,21 @@ def _questionnaire_choices() -> list[tuple[str, str]]:
 
 @bp.route("/rundor/ny", methods=["GET", "POST"])
 @staff_required()
-def round_new() -> Any:
+def round_new() -> ResponseReturnValue:
     form = RoundForm()
     form.questionnaire.choices = choices(_questionnaire_choices())
     if form.validate_on_submit():
         try:
-            version = latest_version(db.session, form.questionnaire.data)
+            version = latest_version(db_session(), form.questionnaire.data)
             selector = version.respondent_kind if form.selection.data == "all" else \
-                ",".join(form.codes.data.replace(";", ",").replace("\n", ",").split(","))
-            orgs = organisations_for(db.session, selector)
-            round_ = create_round(db.session, version, orgs, form.opens.data, form.closes.data,
+                 ",".join((form.codes.data or "").replace(";", ",").replace("\n", ",").split(","))
+            orgs = organisations_for(db_session(), selector)
+            round_ = create_round(db_session(), version, orgs, filled(form.opens.data), filled(form.closes.data),
                                   (form.name.data or "").strip() or None, secret=current_app.config["SECRET_KEY"])
         except Refused as error:
             form.codes.errors = [_swedish(str(error))]
         else:
-            record(db.session, actor(), "round.create", round_, organisations=len(orgs),
+            record(db_session(), actor(), "round.create", round_, organisations=len(orgs),
                    questionnaire=version.questionnaire_id, opens_on=str(round_.opens_on),
                    closes_on=str(round_.closes_on))
             db.session.commit()
@@ -103,8 +107,8 @@ def _swedish(message: str) -> str:
 @staff_required()
 def round_detail(round_id: int) -> str:
     round_ = get_round(round_id)
-    rows = load_progress(db.session, round_)
-    newest = latest_version(db.session, round_.questionnaire_version.questionnaire_id)
+    rows = load_progress(db_session(), round_)
+    newest = latest_version(db_session(), round_.questionnaire_version.questionnaire_id)
     return render_template("admin/round.html", round=round_, summary=summarise(rows),
                            extended=[row for row in rows if row.extended], action=ActionForm(),
                            newer_version=newest.id != round_.questionnaire_version_id,
@@ -116,7 +120,7 @@ def round_detail(round_id: int) -> str:
 def round_close_confirm(round_id: int) -> str:
     """«Stäng omgången» first says what it does: how many can no longer answer, and who."""
     round_ = get_round(round_id)
-    rows = load_progress(db.session, round_)
+    rows = load_progress(db_session(), round_)
     waiting = [row for row in rows if row.state != "submitted"]
     return render_template("admin/round_close.html", round=round_, summary=summarise(rows),
                            waiting=waiting, action=ActionForm(), crumbs=crumbs(round_))
@@ -124,7 +128,7 @@ def round_close_confirm(round_id: int) -> str:
 
 @bp.route("/rundor/<int:round_id>/andra", methods=["GET", "POST"])
 @staff_required()
-def round_edit(round_id: int) -> Any:
+def round_edit(round_id: int) -> ResponseReturnValue:
     round_ = get_round(round_id)
     if round_state(round_) != "planned":
         flash("Omgången har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
@@ -132,8 +136,8 @@ def round_edit(round_id: int) -> Any:
     form = RoundEditForm(obj=round_, opens=round_.opens_on, closes=round_.closes_on)
     if form.validate_on_submit():
         try:
-            change_round(db.session, round_, form.name.data, form.opens.data, form.closes.data,
-                         actor(), today())
+            change_round(db_session(), round_, filled(form.name.data), filled(form.opens.data),
+                         filled(form.closes.data), actor(), today())
         except Refused as error:
             form.opens.errors = [str(error)]
         else:
@@ -148,11 +152,11 @@ def round_edit(round_id: int) -> Any:
 @staff_required()
 def round_state_change(round_id: int, action: str) -> WerkzeugResponse:
     round_ = get_round(round_id)
-    if action not in STATE_ACTIONS:
+    if action not in STATE_DONE:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            STATE_ACTIONS[action](db.session, round_, actor(), today())
+            STATE_ACTIONS[action](db_session(), round_, actor(), today())
         except Refused as error:
             flash(str(error), "error")
         else:
@@ -167,7 +171,7 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
     round_ = get_round(round_id)
     if ActionForm().validate_on_submit():
         try:
-            changed = refresh_questionnaire(db.session, round_, actor(), today())
+            changed = refresh_questionnaire(db_session(), round_, actor(), today())
         except Refused as error:
             flash(str(error), "error")
         else:
@@ -179,12 +183,12 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
 
 @bp.route("/rundor/<int:round_id>/forlang", methods=["GET", "POST"])
 @staff_required()
-def round_extend(round_id: int) -> Any:
+def round_extend(round_id: int) -> ResponseReturnValue:
     round_ = get_round(round_id)
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            extend_round(db.session, round_, form.until.data, form.reason.data, actor())
+            extend_round(db_session(), round_, filled(form.until.data), filled(form.reason.data), actor())
         except Refused as error:
             form.until.errors = [str(error)]
         else:
@@ -200,5 +204,5 @@ def round_extend(round_id: int) -> Any:
 def round_events_page(round_id: int) -> str:
     round_ = get_round(round_id)
     return render_template("admin/round_events.html", round=round_,
-                           events=round_timeline(db.session, round_), crumbs=crumbs(round_))
+                           events=round_timeline(db_session(), round_), crumbs=crumbs(round_))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -22,9 +21,9 @@ from survey.staff.audit import record
 from survey.staff.sessions import end_session, end_user_sessions, open_sessions
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of
-from survey.web.admin.forms import NewPasswordForm, UserEditForm, UserForm
+from survey.web.admin.forms import NewPasswordForm, UserEditForm, UserForm, filled
 from survey.web.auth import staff_required, timeouts
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -34,23 +33,23 @@ def _crumbs() -> list[tuple[str, str]]:
 @bp.get("/anvandare")
 @staff_required("admin")
 def users() -> str:
-    sessions = open_sessions(db.session, timeouts())
-    return render_template("admin/users.html", users=all_staff(db.session), sessions=sessions,
+    sessions = open_sessions(db_session(), timeouts())
+    return render_template("admin/users.html", users=all_staff(db_session()), sessions=sessions,
                            role_labels=ROLE_LABELS, action=ActionForm())
 
 
 @bp.route("/anvandare/ny", methods=["GET", "POST"])
 @staff_required("admin")
-def user_new() -> Any:
+def user_new() -> ResponseReturnValue:
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = create_staff_user(db.session, form.email.data, form.password.data, form.role.data,
-                                     form.name.data.strip())
+            user = create_staff_user(db_session(), filled(form.email.data), filled(form.password.data),
+                                     form.role.data, filled(form.name.data).strip())
         except StaffError as error:
             form.email.errors = [_swedish(str(error))]
         else:
-            record(db.session, actor(), "user.create", user=user.email, role=user.role)
+            record(db_session(), actor(), "user.create", user=user.email, role=user.role)
             db.session.commit()
             flash(f"Kontot för {user.email} är skapat. Lämna över det tillfälliga lösenordet på ett säkert sätt.",
                   "success")
@@ -64,22 +63,23 @@ def _swedish(message: str) -> str:
 
 @bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
 @staff_required("admin")
-def user_edit(user_id: int) -> Any:
+def user_edit(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(StaffUser, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
         try:
-            set_role(db.session, user, form.role.data, actor())
+            set_role(db_session(), user, form.role.data, actor())
             if form.active.data != user.active:
-                set_active(db.session, user, form.active.data, actor())
+                set_active(db_session(), user, form.active.data, actor())
         except StaffError as error:
             db.session.rollback()
             form.role.errors = ["Det måste finnas minst en aktiv administratör." if "last" in str(error)
                                 else str(error)]
         else:
-            if form.name.data.strip() != user.name:
-                record(db.session, actor(), "user.name", user=user.email, new=form.name.data.strip())
-                user.name = form.name.data.strip()
+            name = filled(form.name.data).strip()
+            if name != user.name:
+                record(db_session(), actor(), "user.name", user=user.email, new=name)
+                user.name = name
             db.session.commit()
             flash(f"Kontot för {user.email} är sparat.", "success")
             return redirect(url_for("admin.users"))
@@ -90,11 +90,11 @@ def user_edit(user_id: int) -> Any:
 
 @bp.post("/anvandare/<int:user_id>/losenord")
 @staff_required("admin")
-def user_password(user_id: int) -> Any:
+def user_password(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(StaffUser, user_id)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        set_password(db.session, user, form.password.data, actor())
+        set_password(db_session(), user, filled(form.password.data), actor())
         db.session.commit()
         flash(f"Nytt lösenord för {user.email}; alla dess inloggningar är avslutade.", "success")
         return redirect(url_for("admin.users"))
@@ -108,8 +108,8 @@ def user_end_sessions(user_id: int) -> WerkzeugResponse:
     user = db.get_or_404(StaffUser, user_id)
     if ActionForm().validate_on_submit():
         keep = current_user.staff_session if user.id == current_user.user.id else None
-        ended = end_user_sessions(db.session, user, "admin", keep)
-        record(db.session, actor(), "user.end_sessions", user=user.email, sessions=ended)
+        ended = end_user_sessions(db_session(), user, "admin", keep)
+        record(db_session(), actor(), "user.end_sessions", user=user.email, sessions=ended)
         db.session.commit()
         flash(f"{ended} inloggningar för {user.email} är avslutade.", "success")
     return redirect(url_for("admin.users"))
@@ -121,7 +121,7 @@ def session_end(session_id: int) -> WerkzeugResponse:
     staff_session = db.get_or_404(StaffSession, session_id)
     if ActionForm().validate_on_submit():
         end_session(staff_session, "admin")
-        record(db.session, actor(), "user.end_sessions", user=staff_session.user.email, sessions=1)
+        record(db_session(), actor(), "user.end_sessions", user=staff_session.user.email, sessions=1)
         db.session.commit()
         flash(f"Inloggningen för {staff_session.user.email} är avslutad.", "success")
     return redirect(url_for("admin.users"))

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,7 +23,7 @@ HEADERS = ("Avsnitt", "Fråga nr", "Fråga", "Del", "Svar", "Svars-id")
 WIDTHS = (28, 9, 60, 40, 40, 16)
 
 
-def _text(sheet: Worksheet, value: str, bold: bool = False) -> WriteOnlyCell:
+def _text(sheet: Worksheet, value: str, bold: bool = False) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # never a formula, whatever the first character
     cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from survey.formatting import format_swedish_number
 from survey.questionnaire.model import Field, ItemType
-from survey.questionnaire.values import Value, format_swedish_number, is_blank
+from survey.questionnaire.values import Value, is_blank
 
 UNANSWERED = "Ej besvarad"
 
 
 def display_value(f: Field, value: Value) -> str:
     """``ja`` → «Ja», ``["a", "b"]`` → «A, B», ``"1234.5"`` → «1 234,5»; blank → «Ej besvarad»."""
-    if is_blank(value):
+    if value is None or is_blank(value):
         return UNANSWERED
     if isinstance(value, list):
         return ", ".join(f.label_of(code) for code in value)

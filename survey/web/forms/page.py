@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, Questionnaire, Section
-from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.routing import Answers, applicable_ids
 from survey.questionnaire.serialize import routing_entry
 from survey.web.forms.widgets import Context, Emitter, FormState, Part, anchor, layout_item
 
@@ -31,22 +31,22 @@ class CompiledSection:
     end: int  # index after this section's last field in q.fields
 
     def render(self, state: FormState) -> Markup:
-        return Markup("".join([p if p.__class__ is str else p(state) for p in self.parts]))
+        return Markup("".join([p if isinstance(p, str) else p(state) for p in self.parts]))
 
-    def applicable(self, q: Questionnaire, values: Mapping[str, object]) -> set[str]:
+    def applicable(self, q: Questionnaire, values: Answers) -> set[str]:
         """``applicable_ids`` up to this section's last field: later fields cannot matter,
         because conditions only look backwards (same evaluator, fewer fields)."""
-        return applicable_ids(q, values, q.fields[:self.end])  # type: ignore[arg-type]
+        return applicable_ids(q, values, q.fields[:self.end])
 
-    def external_attr(self, q: Questionnaire, values: Mapping[str, object],
+    def external_attr(self, q: Questionnaire, values: Answers,
                       applicable: set[str] | None = None) -> str:
         """The effective values of the other sections' answers this page's routing reads."""
         if not self.external_refs:
             return "{}"
         if applicable is None:
-            applicable = applicable_ids(q, values)  # type: ignore[arg-type]
+            applicable = applicable_ids(q, values)
         known = {ref: values[ref] for ref in self.external_refs
-                 if ref in applicable and values.get(ref) not in (None, "", [])}
+                 if ref in applicable and not cond.is_blank(values.get(ref))}
         return json.dumps(known, ensure_ascii=False, separators=(",", ":"))
 
 

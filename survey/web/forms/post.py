@@ -8,21 +8,21 @@ questionnaire, or none at all. A post with any error saves nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from survey.questionnaire.model import Field, ItemType, Questionnaire
 from survey.questionnaire.values import InvalidValue, Value, clean_value
+from survey.responses.answers import InvalidVersion, parse_version
 
 VERSION_PREFIX, CHOICE_PREFIX = "v__", "c__"
-MAX_VERSION = 2**31 - 1
 FORM_KEYS = frozenset({"csrf_token", "action"})
 
 
 class FormData(Protocol):
     def getlist(self, key: str) -> list[str]: ...
-    def keys(self) -> Iterable[str]: ...
+    def __iter__(self) -> Iterator[str]: ...  # the names posted
     def __contains__(self, key: object) -> bool: ...
 
 
@@ -55,7 +55,7 @@ def read_section(q: Questionnaire, fields: tuple[Field, ...], form: FormData,
 
 def _check_names(q: Questionnaire, own: dict[str, Field], form: FormData,
                  allowed: frozenset[str], posted: PostedSection) -> None:
-    for name in form.keys():
+    for name in form:
         base = name[3:] if name.startswith((VERSION_PREFIX, CHOICE_PREFIX)) else name
         if base in own or name in allowed:
             continue
@@ -67,11 +67,14 @@ def _check_names(q: Questionnaire, own: dict[str, Field], form: FormData,
 
 
 def _read_field(q: Questionnaire, f: Field, form: FormData, posted: PostedSection) -> None:
-    version = form.getlist(VERSION_PREFIX + f.id)
-    if len(version) != 1 or not version[0].isdigit() or int(version[0]) > MAX_VERSION:
-        posted.errors[f.id] = "Sidan skickade en ogiltig version av svaret. Ladda om sidan."
+    versions = form.getlist(VERSION_PREFIX + f.id)
+    try:
+        if len(versions) != 1:
+            raise InvalidVersion("Sidan skickade en ogiltig version av svaret. Ladda om sidan.")
+        posted.seen[f.id] = parse_version(versions[0])
+    except InvalidVersion as error:
+        posted.errors[f.id] = str(error)
         return
-    posted.seen[f.id] = int(version[0])
     values = form.getlist(f.id)
     raw: object = values if f.type is ItemType.MULTIPLE else (values[0] if len(values) == 1 else
                                                                (values or None))

@@ -71,7 +71,7 @@ def _lines(q: Questionnaire, item: Item, values: Mapping[str, Value],
 def blocking(q: Questionnaire, values: Mapping[str, Value]) -> list[tuple[Section, QuestionSummary, AnswerLine]]:
     """Required applicable answers still missing, in questionnaire order."""
     applicable = applicable_ids(q, values)
-    found = []
+    found: list[tuple[Section, QuestionSummary, AnswerLine]] = []
     for section in q.sections:
         for question in section_summary(q, section, values, applicable):
             found.extend((section, question, line) for line in question.lines if line.blocking)

@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Organisation, Round
 from survey.documents import reflection_pptx, reflection_xlsx
 from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, save_notes
 from survey.reports.reflection import question_keys
-from survey.web.extensions import db
+from survey.responses.answers import InvalidVersion, parse_version
+from survey.web.extensions import db, db_session
 from survey.web.respond.access import invitation_or_abort
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
@@ -31,35 +33,39 @@ def _context(token: str) -> tuple[Round, Organisation] | WerkzeugResponse | str:
     invitation = invitation_or_abort(token)
     round_ = db.get_or_404(Round, invitation.round_id)
     org = db.get_or_404(Organisation, invitation.organisation_id)
-    if not is_published(db.session, round_):
+    if not is_published(db_session(), round_):
         return render_template("reflect/unpublished.html", round=round_, organisation=org)
     return round_, org
 
 
 @bp.get("/<token>/")
-def overview(token: str) -> Any:
+def overview(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
-    loaded = load_reflection(db.session, round_, org)
+    loaded = load_reflection(db_session(), round_, org)
     return render_template("reflect/overview.html", token=token, round=round_, organisation=org,
                            reflection=loaded.reflection, kind_many=loaded.reflection.questionnaire.terms.get(
                                "organisationer", "organisationer"))
 
 
 @bp.route("/<token>/anteckningar", methods=["GET", "POST"])
-def edit_notes(token: str) -> Any:
+def edit_notes(token: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
-    reflection = load_reflection(db.session, round_, org).reflection
+    reflection = load_reflection(db_session(), round_, org).reflection
     keys = question_keys(reflection.questions)
     if request.method == "POST":
         texts = {key: request.form.get(f"note-{key}", "") for key in keys}
-        seen = {key: int(request.form.get(f"version-{key}", "0") or 0) for key in keys}
-        conflicts = save_notes(db.session, round_, org, texts, seen, actor=f"länk:{org.code}")
+        try:
+            seen = {key: parse_version(request.form.get(f"version-{key}") or "0") for key in keys}
+        except InvalidVersion as error:
+            flash(f"{error} Inget sparades.", "error")
+            return _notes_page(token, round_, org, reflection, keys, texts, []), 422
+        conflicts = save_notes(db_session(), round_, org, texts, seen, actor=f"länk:{org.code}")
         db.session.commit()
         if not conflicts:
             flash("Era anteckningar är sparade.", "success")
@@ -70,7 +76,7 @@ def edit_notes(token: str) -> Any:
 
 def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, keys: list[str],
                 typed: dict[str, str] | None, conflicts: list[Any]) -> str:
-    stored = notes(db.session, round_, org)
+    stored = notes(db_session(), round_, org)
     fields = []
     for key, question in zip(keys, [*reflection.questions, None], strict=True):
         row = stored.get(key)
@@ -83,22 +89,22 @@ def _notes_page(token: str, round_: Round, org: Organisation, reflection: Any, k
 
 
 @bp.get("/<token>/reflektion.pptx")
-def download_pptx(token: str) -> Any:
+def download_pptx(token: str) -> ResponseReturnValue:
     return _download(token, "pptx")
 
 
 @bp.get("/<token>/reflektion.xlsx")
-def download_xlsx(token: str) -> Any:
+def download_xlsx(token: str) -> ResponseReturnValue:
     return _download(token, "xlsx")
 
 
-def _download(token: str, kind: str) -> Any:
+def _download(token: str, kind: str) -> ResponseReturnValue:
     found = _context(token)
     if not isinstance(found, tuple):
         return found
     round_, org = found
     build, mimetype = (reflection_pptx, PPTX) if kind == "pptx" else (reflection_xlsx, XLSX)
-    blob = build(db.session, round_, org)
+    blob = build(db_session(), round_, org)
     name = f"reflektion-{org.code}-{round_.questionnaire_version.year}.{kind}"
     return Response(blob, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -6,9 +6,8 @@ Modules by concept: ``access`` (the link and the deadline), ``identity`` (who an
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
 bp = Blueprint("respond", __name__, url_prefix="/svar")
@@ -18,7 +17,7 @@ EXPIRED = ("Sidan hade varit öppen så länge att dina svar inte kunde sparas �
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> Any:
+def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     """An expired or missing CSRF token (or session): show the post again, lose nothing."""
     from survey.web.respond.visit import load_visit
 
@@ -42,4 +41,4 @@ def csrf_failed(error: CSRFError) -> Any:
     return render_template("respond/invalid.html", expired=True), 400
 
 
-from survey.web.respond import identity, overview, questionnaire, section, submit  # noqa: E402, F401, I001
+from survey.web.respond import identity, overview, questionnaire, section, submit  # noqa: E402, F401

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, make_response, render_template, request
@@ -20,14 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
-from survey.formatting import local_date
+from survey.formatting import local_date, today
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
 from survey.reports.progress import deadline_of, effective_state
 from survey.rounds.links import looks_like_token, token_hash
 from survey.throttle import allow
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WRONG_TOKEN_LIMIT = 20  # wrong tokens per client address and window
 WRONG_TOKEN_WINDOW = 15 * 60
 
@@ -86,10 +84,6 @@ class Invitation:
         return Window.OPEN if state == "open" else Window.CLOSED
 
 
-def today_in_sweden(now: datetime | None = None) -> date:
-    return (now or datetime.now(STOCKHOLM)).astimezone(STOCKHOLM).date()
-
-
 _LOOKUP = (
     select(AccessLink.id, RoundOrganisation.id, Round.id, Round.name, Round.state, Round.opens_on,
            Round.closes_on, RoundOrganisation.extended_until, Organisation.id, Organisation.name,
@@ -106,7 +100,8 @@ def find_invitation(session: Session, token: str) -> Invitation | None:
         return None
     row = session.execute(_LOOKUP.where(AccessLink.token_hash == token_hash(token),
                                         AccessLink.revoked_at.is_(None))).first()
-    return Invitation(token, *row) if row is not None else None
+    # SQLAlchemy types a row's first ten columns only; as a plain tuple the rest may follow.
+    return Invitation(token, *tuple(row)) if row is not None else None
 
 
 _DEFINITIONS: dict[tuple[int, str], Questionnaire] = {}
@@ -117,8 +112,8 @@ def questionnaire_for(session: Session, invitation: Invitation) -> Questionnaire
     key = (invitation.version_id, invitation.content_hash)
     found = _DEFINITIONS.get(key)
     if found is None:
-        definition = session.scalar(select(QuestionnaireVersion.definition)
-                                    .where(QuestionnaireVersion.id == invitation.version_id))
+        definition = session.execute(select(QuestionnaireVersion.definition)
+                                     .where(QuestionnaireVersion.id == invitation.version_id)).scalar_one()
         found = _DEFINITIONS[key] = from_normalised(definition, invitation.content_hash)
     return found
 
@@ -131,15 +126,15 @@ def invitation_or_abort(token: str) -> Invitation:
     (otherwise the status would still tell a right guess apart); each worker remembers the
     block in memory so that a good request costs no extra query.
     """
-    from survey.web.extensions import db
+    from survey.web.extensions import db, db_session
 
     address = request.remote_addr or "-"
     blocked: dict[str, float] = current_app.extensions.setdefault("respond_blocked", {})
     if blocked.get(address, 0.0) > time.monotonic():
         abort(status_page(429))
-    invitation = find_invitation(db.session, token)
+    invitation = find_invitation(db_session(), token)
     if invitation is None:
-        allowed = allow(db.session, f"respond-token:{address}", WRONG_TOKEN_LIMIT,
+        allowed = allow(db_session(), f"respond-token:{address}", WRONG_TOKEN_LIMIT,
                         WRONG_TOKEN_WINDOW)
         db.session.commit()
         if not allowed:
@@ -159,4 +154,4 @@ def status_page(status: int) -> FlaskResponse:
 def current_today() -> date:
     """Today in Sweden; tests may pin it with the ``RESPOND_TODAY`` setting."""
     pinned = current_app.config.get("RESPOND_TODAY")
-    return pinned if isinstance(pinned, date) else today_in_sweden()
+    return pinned if isinstance(pinned, date) else today()

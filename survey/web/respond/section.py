@@ -2,7 +2,8 @@
 
 Both saves go through ``save_posted``: the post is read and checked as a whole first
 (``survey.forms.post``), so a post with any error saves nothing; routing is evaluated on the
-stored answers merged with the posted ones, and only applicable answers are written. One save
+stored answers merged with the posted ones, and only applicable answers are written
+(``survey.responses.answers.write_answers``, the path staff entry and import share). One save
 is one transaction. Conflicts (someone else changed an answer this person also changed) are
 not written; the page shows both values and lets the person choose.
 """
@@ -10,7 +11,7 @@ not written; the page shows both values and lets the person choose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
@@ -18,10 +19,9 @@ from markupsafe import escape
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.questionnaire.model import Field, Section
-from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.values import Value, is_blank
-from survey.responses.answers import ConcurrentSave, ResponseLocked, SaveResult, save_answers
-from survey.web.extensions import db
+from survey.questionnaire.routing import applicable_after
+from survey.responses.answers import ConcurrentSave, ResponseLocked, SaveResult, write_answers
+from survey.web.extensions import db, db_session
 from survey.web.forms.display import display_value
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
@@ -39,6 +39,9 @@ from survey.web.respond.identity import (
 )
 from survey.web.respond.shell import messages_html, render_section_page
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
+
+if TYPE_CHECKING:
+    from survey.web.forms.summary import QuestionSummary
 
 IDENTITY_KEYS = frozenset({"namn", "epost"})
 PageResult = WerkzeugResponse | tuple[str, int] | str
@@ -155,18 +158,10 @@ def extend(token: str) -> tuple[Any, int]:
 
 
 def save_posted(visit: Visit, posted: PostedSection, person: Person) -> SaveResult:
-    """Write the posted answers that apply (routing on stored ⊕ posted); flushes only."""
-    merged: dict[str, Value] = dict(visit.values)
-    for aid, value in posted.values.items():
-        if is_blank(value):
-            merged.pop(aid, None)
-        else:
-            merged[aid] = value
-    applicable = applicable_ids(visit.q, merged)
-    changes = {aid: value for aid, value in posted.values.items()
-               if aid in applicable and aid not in posted.keep_theirs}
+    """Write the posted answers that apply (``write_answers``); flushes only."""
     response = visit.ensure_response()
-    return save_answers(db.session, response, changes, posted.seen, person.actor, "respondent")
+    return write_answers(db_session(), response, visit.q, posted.values, posted.seen, person.actor, "respondent",
+                         keep_theirs=posted.keep_theirs)
 
 
 def _person_for_post(visit: Visit, posted: PostedSection) -> tuple[Person | None, dict[str, Any]]:
@@ -200,8 +195,7 @@ def _show_posted(visit: Visit, section: Section, compiled: CompiledSection, post
     """The page again with everything as it was typed (after errors or an expired session)."""
     values: dict[str, object] = {**visit.values, **posted.raw}
     versions = {**visit.versions, **posted.seen}
-    merged = {aid: v for aid, v in {**visit.values, **posted.values}.items() if not is_blank(v)}
-    state = FormState(values, versions, applicable_ids(visit.q, merged), posted.errors)
+    state = FormState(values, versions, applicable_after(visit.q, visit.values, posted.values), posted.errors)
     return render_form(visit, section, compiled, state, person, alert=alert, identity=identity), status
 
 
@@ -215,8 +209,7 @@ def _show_conflicts(visit: Visit, section: Section, compiled: CompiledSection, p
         values[f.id] = posted.raw.get(f.id)
         views[f.id] = ConflictView(display_value(f, conflict.theirs), display_value(f, conflict.yours),
                                    conflict.changed_by or "okänd", local_time(conflict.changed_at))
-    merged = {aid: v for aid, v in {**visit.values, **posted.values}.items() if not is_blank(v)}
-    state = FormState(values, visit.versions, applicable_ids(visit.q, merged), {}, views)
+    state = FormState(values, visit.versions, applicable_after(visit.q, visit.values, posted.values), {}, views)
     alert = ("Någon annan har ändrat några av svaren sedan du öppnade sidan. Dina övriga svar är "
              "sparade. Välj för varje markerad fråga vilket svar som ska gälla och klicka på Spara.")
     return render_form(visit, section, compiled, state, person, alert=alert,
@@ -250,7 +243,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
          "external": str(escape(external)), "messages": messages_html(notice, alert)})
 
 
-def section_rows(visit: Visit, section: Section) -> list[dict[str, Any]]:
+def section_rows(visit: Visit, section: Section) -> list[QuestionSummary]:
     from survey.web.forms.summary import section_summary
 
     return section_summary(visit.q, section, visit.values)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey.questionnaire.routing import applicable_ids
 from survey.responses.answers import submit as submit_response
 from survey.staff.audit import record_for
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
 from survey.web.respond.access import Window
@@ -50,7 +50,7 @@ def submit(token: str) -> PageResult:
     reviewed = request.form.get("version", "")
     if visit.response is None or not reviewed.isdigit():
         return render_review(visit, person, tried=True), 422
-    if not submit_response(db.session, visit.ensure_response(), visit.q, person.actor,
+    if not submit_response(db_session(), visit.ensure_response(), visit.q, person.actor,
                            expected_version=int(reviewed)):
         db.session.rollback()
         visit = load_visit(token)

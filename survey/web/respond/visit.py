@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import and_, bindparam, select
 
 from survey.db import AccessLink, Answer, Organisation, QuestionnaireVersion, Response, Round, RoundOrganisation
+from survey.formatting import long_date, swedish_time
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.model import Section
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value, is_blank
 from survey.responses.answers import answer_rows, ensure_response
 from survey.rounds.links import looks_like_token, token_hash
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.respond import bp
 from survey.web.respond.access import (
-    STOCKHOLM,
     Invitation,
     Window,
     current_today,
@@ -96,7 +96,7 @@ class Visit:
             found = db.session.get(Response, self.response.id)
             assert found is not None
             return found
-        created = ensure_response(db.session, self.inv.round_id, self.inv.organisation_id,
+        created = ensure_response(db_session(), self.inv.round_id, self.inv.organisation_id,
                                   self.inv.content_hash)
         db.session.flush()
         self.response = ResponseInfo(created.id, created.status, created.version,
@@ -106,7 +106,7 @@ class Visit:
 
     def reload(self) -> None:
         if self.response is not None:
-            self.rows = answer_rows(db.session, self.response.id)
+            self.rows = answer_rows(db_session(), self.response.id)
 
     def section_states(self) -> dict[str, str]:
         """not_started / started / complete per section, on the applicable answers; a section
@@ -165,7 +165,7 @@ def load_visit(token: str) -> Visit:
     inv = Invitation(token, *first[:13])
     response = ResponseInfo(*first[13:19]) if first[13] is not None else None
     answers = {row[19]: (row[20], row[21]) for row in rows if row[19] is not None}
-    q = questionnaire_for(db.session, inv)
+    q = questionnaire_for(db_session(), inv)
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
 
@@ -178,24 +178,11 @@ def window_page(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> s
                            unsaved=unsaved or [])
 
 
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
-
-
-def long_date(day: date) -> str:
-    """``19 oktober 2025``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def local_time(moment: datetime | None) -> str:
     """A stored UTC time as Swedes read it: ``2025-10-19 kl. 14.05``."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        from datetime import UTC
-
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d kl. %H.%M")
+    return swedish_time(moment).strftime("%Y-%m-%d kl. %H.%M")
 
 
 bp.add_app_template_filter(long_date, "respond_date")

@@ -1,7 +1,8 @@
-"""Shared helpers and fixtures for the staff tests (no tests here).
+"""Small actions for the staff tests: staff accounts, signing in, CSRF-carrying posts, rounds, answers.
 
-Import what you need: ``from tests.test_admin_support import admin_client, kommun_round, …``.
-CSRF stays on in these tests: ``post`` reads the token from a page, as a browser would.
+The fixtures built on them (``admin_client``, ``analyst_client``, ``kommun_round`` …) are in
+``tests/conftest.py``. CSRF stays on in these tests: ``post`` reads the token from a page, as a
+browser would.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from flask import Flask, current_app, g, has_app_context
+from flask import current_app, g, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -44,17 +44,6 @@ class IsolatedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    app.test_client_class = IsolatedClient
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def make_staff(email: str, role: str, name: str = "") -> StaffUser:
     user = create_staff_user(db.session, email, PASSWORD, role, name or email.split("@")[0].title())
     db.session.commit()
@@ -79,30 +68,6 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD, next_: str 
                                                "csrf_token": csrf_token(client)})
 
 
-@pytest.fixture
-def admin_user(app: Flask) -> StaffUser:
-    return make_staff(ADMIN, "admin", "Astrid Admin")
-
-
-@pytest.fixture
-def analyst_user(app: Flask) -> StaffUser:
-    return make_staff(ANALYST, "analyst", "Anna Analytiker")
-
-
-@pytest.fixture
-def admin_client(app: Flask, admin_user: StaffUser) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, ADMIN).status_code == 302
-    return client
-
-
-@pytest.fixture
-def analyst_client(app: Flask, analyst_user: StaffUser) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, ANALYST).status_code == 302
-    return client
-
-
 def new_round(codes: str = ",".join(CODES), state: str = "open", questionnaire: str = "kommuner-2025",
               opens_in: int = -5, closes_in: int = 20, name: str = "Kommuner 2025") -> Round:
     version = latest_version(db.session, questionnaire)
@@ -112,11 +77,6 @@ def new_round(codes: str = ",".join(CODES), state: str = "open", questionnaire: 
     round_.state = state
     db.session.commit()
     return round_
-
-
-@pytest.fixture
-def kommun_round(app: Flask) -> Round:
-    return new_round()
 
 
 def answer(round_: Round, code: str, values: Mapping[str, Any], actor: str = "svarare@kommun.se",
