@@ -94,7 +94,7 @@ def test_a_change_posted_after_submission_is_shown_not_lost(app: Flask, live_ser
     from survey.rounds.lifecycle import questionnaire_of
     from survey.web.extensions import db
     from tests.respond_helpers import load_round
-    from tests.test_admin_support import complete_answers
+    from tests.staff_helpers import complete_answers
 
     invited = open_round(app)
     start(page, live_server, invited, "/avsnitt/handlingsplan")  # a tab opened before submitting
@@ -156,7 +156,7 @@ def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServ
     from survey.mail.contacts import save_contact
     from survey.web.extensions import db
     from tests.test_admin_browser import _login
-    from tests.test_admin_support import ADMIN, answer, complete_answers, make_staff, new_round
+    from tests.staff_helpers import ADMIN, answer, complete_answers, make_staff, new_round
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = new_round("0180,1480,0114")
@@ -194,7 +194,7 @@ def test_results_and_themes_pages_at_the_demos_full_size(app: Flask, live_server
     from survey.demo.data_2025 import ensure_demo_2025
     from survey.web.extensions import db
     from tests.test_admin_browser import _login
-    from tests.test_admin_support import ADMIN, make_staff
+    from tests.staff_helpers import ADMIN, make_staff
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = ensure_demo_2025(db.session, app.config["SECRET_KEY"])

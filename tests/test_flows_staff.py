@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 """Staff flows (issue 11): bulk actions say what they will do first; invitations never go
 to organisations that have submitted; the mails greet people, not mailboxes."""
 
@@ -16,18 +15,7 @@ from sqlalchemy import func, select
 from survey.db import Organisation, Round, SentMail
 from survey.mail.contacts import save_contact
 from survey.web.extensions import db
-from tests.test_admin_support import (
-    IsolatedClient,
-    admin_client,
-    admin_user,
-    answer,
-    complete_answers,
-    kommun_round,
-    new_round,
-    post,
-)
-
-__all__ = ["admin_client", "admin_user", "kommun_round"]
+from tests.staff_helpers import IsolatedClient, answer, complete_answers, new_round, post
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 """One effective state of a round (issue 11, items 1 and 3), as every audience meets it: the
 respondent's link, the staff pages, the CLI and the mailings agree on the same day, without
 anyone running ``survey round sync``; a round closed early says when it actually closed."""
@@ -18,14 +17,7 @@ from survey.mail.backends import MailError
 from survey.web.extensions import db
 from tests.respond_helpers import REGION, identify
 from tests.respond_helpers import open_round as respondent_round
-from tests.test_admin_support import (  # noqa: F401  (fixtures are used by name)
-    admin_client,
-    admin_user,
-    app,
-    client,
-    new_round,
-    post,
-)
+from tests.staff_helpers import new_round, post
 
 
 def test_a_planned_round_opens_on_its_opening_day_everywhere(app: Flask, client: FlaskClient,

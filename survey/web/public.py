@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 bp = Blueprint("public", __name__)
@@ -52,5 +54,8 @@ def contact() -> str:
 
 @bp.get("/favicon.ico")
 def favicon() -> Response:
-    folder = current_app.static_folder or ""
-    return send_from_directory(folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    path = Path(current_app.static_folder or "") / "favicon.svg"
+    response = Response(path.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.questionnaire.routing import applicable_ids
@@ -16,7 +15,13 @@ from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import Person, current_person, require_person
-from survey.web.respond.receipt import answers_bytes, answers_file_name, send_receipt_mail
+from survey.web.respond.receipt import (
+    XLSX_TYPE,
+    answers_bytes,
+    answers_file_name,
+    attachment,
+    send_receipt_mail,
+)
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
 
 PageResult = WerkzeugResponse | tuple[str, int] | str
@@ -119,7 +124,5 @@ def answers_file(token: str) -> WerkzeugResponse:
     visit = load_visit(token)
     if visit.response is None:
         abort(404)
-    # send_file writes RFC 6266 Content-Disposition: an ASCII filename and a UTF-8 filename*.
-    return send_file(BytesIO(answers_bytes(visit)), as_attachment=True,
-                     download_name=answers_file_name(visit),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return WerkzeugResponse(answers_bytes(visit), mimetype=XLSX_TYPE,
+                            headers={"Content-Disposition": attachment(answers_file_name(visit))})
