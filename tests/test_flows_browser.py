@@ -155,8 +155,8 @@ def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServ
     from survey.db import Organisation
     from survey.mail.contacts import save_contact
     from survey.web.extensions import db
-    from tests.test_admin_browser import _login
     from tests.staff_helpers import ADMIN, answer, complete_answers, make_staff, new_round
+    from tests.test_admin_browser import _login
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = new_round("0180,1480,0114")
@@ -193,8 +193,8 @@ def test_results_and_themes_pages_at_the_demos_full_size(app: Flask, live_server
     from survey.demo.data_2024 import ensure_demo_reflection
     from survey.demo.data_2025 import ensure_demo_2025
     from survey.web.extensions import db
-    from tests.test_admin_browser import _login
     from tests.staff_helpers import ADMIN, make_staff
+    from tests.test_admin_browser import _login
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = ensure_demo_2025(db.session, app.config["SECRET_KEY"])

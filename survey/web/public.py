@@ -7,9 +7,8 @@ contact details are settings (``AGENCY_*``), so nothing here needs code to chang
 
 from __future__ import annotations
 
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response

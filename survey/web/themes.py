@@ -44,8 +44,8 @@ def _actor() -> str:
 def _back(round_: Round, anchor: str = "") -> ResponseReturnValue:
     """Back to the round's page, on the question the form was posted from."""
     wanted = request.form.get("fraga", "")
-    args = {"fraga": wanted} if wanted.isdigit() else {}
-    return redirect(url_for("themes.round_page", round_id=round_.id, **args) + (f"#{anchor}" if anchor else ""))
+    page = url_for("themes.round_page", round_id=round_.id) + (f"?fraga={wanted}" if wanted.isdigit() else "")
+    return redirect(page + (f"#{anchor}" if anchor else ""))
 
 
 @bp.get("/")

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from survey.db import Respondent, RespondentSession, utcnow
 from survey.staff.audit import record_for
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
 
@@ -113,7 +113,7 @@ def register(invitation: Invitation, name: str, email: str) -> Person:
     db.session.add(RespondentSession(respondent=found, key_hash=_hash(key)))
     db.session.flush()
     person = Person(found.id, name, email, key)
-    record_for(db.session, person.actor, "respondent.identify", invitation.round_id,
+    record_for(db_session(), person.actor, "respondent.identify", invitation.round_id,
                invitation.organisation_id)
     remember(invitation, person)
     return person

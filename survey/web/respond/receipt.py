@@ -13,7 +13,7 @@ from survey.formatting import file_name
 from survey.mail.backends import MailError, backend_from_config
 from survey.mail.receipt import Receipt, receipt_message
 from survey.staff.audit import record_for
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.forms.answers_xlsx import answers_xlsx
 from survey.web.respond.identity import Person
 from survey.web.respond.visit import Visit, local_time
@@ -68,7 +68,7 @@ def send_receipt_mail(visit: Visit, person: Person) -> bool:
         error = str(failure)
     if error:
         log.warning("receipt mail for response %s failed: %s", visit.response.id, error)
-    record_for(db.session, person.actor, "respondent.receipt_mail", visit.inv.round_id,
+    record_for(db_session(), person.actor, "respondent.receipt_mail", visit.inv.round_id,
                visit.inv.organisation_id, to=person.email, number=receipt.number,
                failed=error)
     db.session.commit()

@@ -112,8 +112,8 @@ def save_section(token: str, section_id: str) -> PageResult:
         visit.reload()
         due = followups.newly_due(visit.q, compiled, before, visit.values)
         if due:  # without JavaScript the person has not seen these yet: stay and show them
-            return redirect(url_for("respond.section", token=token, section_id=found.id, sparat=1,
-                                    **{followups.PARAM: ",".join(f.id for f in due)}), code=303)
+            target = url_for("respond.section", token=token, section_id=found.id, sparat=1)
+            return redirect(f"{target}&{followups.PARAM}={','.join(f.id for f in due)}", code=303)
     return redirect(_after_save(visit, found, action), code=303)
 
 

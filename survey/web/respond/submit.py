@@ -65,7 +65,7 @@ def submit(token: str) -> PageResult:
                  "klicka sedan på Skicka in.")
         return render_review(visit, person, alert=alert), 409
     response = visit.ensure_response()
-    record_for(db.session, person.actor, "respondent.submit", visit.inv.round_id,
+    record_for(db_session(), person.actor, "respondent.submit", visit.inv.round_id,
                visit.inv.organisation_id, number=response.receipt_number)
     db.session.commit()
     mailed = send_receipt_mail(load_visit(token), person)
