@@ -20,11 +20,17 @@ from survey.questionnaire.fields import cell_type
 from survey.questionnaire.model import Field, Item, ItemType, Questionnaire, Role, Section
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
-                  "number", "kind", "parent", "unit", "decimals")
+                  "number", "kind", "parent", "unit", "decimals", "inferred")
+CHOICE_COLUMNS = ("list_name", "name", "label", "numeric_value", "inferred")  # pyxform reads "value" as "name"
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "family", "year",
-                    "respondent_kind", "intro")
+                    "respondent_kind", "intro", "inferred")
 YESNO_LIST = "yesno"
 Row = dict[str, str]
+
+
+def _flag(inferred: bool) -> str:
+    """The ``inferred`` column: the text is a reconstruction, not the official wording."""
+    return "true" if inferred else ""
 
 
 def _escape(text: str | None) -> str:
@@ -37,7 +43,7 @@ class _Writer:
         self.q = q
         self.fields = {f.id: f for f in q.fields}
         self.rows: list[Row] = []
-        self.choices: list[tuple[str, str, str]] = [(YESNO_LIST, "ja", "Ja"), (YESNO_LIST, "nej", "Nej")]
+        self.choices: list[tuple[str, ...]] = [(YESNO_LIST, "ja", "Ja"), (YESNO_LIST, "nej", "Nej")]
 
     def type_of(self, answer_id: str) -> ItemType:
         found = self.fields.get(answer_id)
@@ -60,7 +66,8 @@ class _Writer:
         if cell_type(item) is ItemType.YESNO:
             return YESNO_LIST
         for option in item.options:
-            self.choices.append((item.id, option.code, option.label))
+            self.choices.append((item.id, option.code, _escape(option.label),
+                                 "" if option.value is None else str(option.value), _flag(option.inferred)))
         return item.id
 
     def add(self, **values: str) -> None:
@@ -74,7 +81,8 @@ class _Writer:
         self.add(type="end group", name=section.id)
 
     def item(self, item: Item) -> None:
-        common = {"number": item.number or "", "parent": item.parent_id or ""}
+        common = {"number": item.number or "", "parent": item.parent_id or "",
+                  "inferred": ",".join(sorted(item.inferred))}
         if item.type in (ItemType.MATRIX, ItemType.YESNO_LIST) or item.per_row:
             kind = item.type.value if not item.per_row else "per_row"
             cells = [f for f in self.q.fields_of_item(item.id) if f.role in (Role.MAIN, Role.FOLLOWUP)]
@@ -96,24 +104,29 @@ class _Writer:
         if item.comment:
             comment = self.fields[item.comment.id]
             self.add(type="text", name=comment.id, label=_escape(comment.label), kind="comment",
-                     parent=item.id, relevant=self.relevant(comment),
+                     parent=item.id, relevant=self.relevant(comment), inferred=_flag(item.comment.inferred),
                      constraint=f"string-length(.) <= {comment.max_length}")
         for child in item.followups:
             self.item(child)
 
     def cells(self, item: Item, cells: list[Field], per_row: bool) -> None:
         list_name = self.list_for(item)
+        rows = {row.code: row for row in item.rows}
         for f in cells:
+            row = rows.get(f.row or "")
             self.add(type=f"select_one {list_name}", name=f.id, label=_escape(f.label),
-                     required="yes" if f.required else "", relevant=self.relevant(f) if per_row else "")
-            self.extras(f.id)
+                     required="yes" if f.required else "", relevant=self.relevant(f) if per_row else "",
+                     inferred=_flag(row.inferred if row else False))
+            self.extras(f.id, row.specify.inferred if row and row.specify else False)
 
-    def extras(self, owner: str) -> None:
+    def extras(self, owner: str, inferred: bool = False) -> None:
         """The «specify» texts of an answer id, right after it."""
+        marks = {o.specify.id: o.specify.inferred for item in self.q.items() for o in item.options if o.specify}
         for f in self.q.fields:
             if f.role is Role.SPECIFY and f.gate == owner:
                 self.add(type="text", name=f.id, label=_escape(f.label), kind="specify",
-                         relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}")
+                         relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}",
+                         inferred=_flag(marks.get(f.id, inferred)))
 
     def question_type(self, item: Item) -> str:
         if item.type is ItemType.YESNO:
@@ -136,10 +149,11 @@ class _Writer:
 
 def _sheet_rows(writer: _Writer) -> Iterator[tuple[str, list[tuple[str, ...]]]]:
     yield "survey", [SURVEY_COLUMNS] + [tuple(row.get(c, "") for c in SURVEY_COLUMNS) for row in writer.rows]
-    yield "choices", [("list_name", "name", "label"), *writer.choices]
+    yield "choices", [CHOICE_COLUMNS, *writer.choices]
     q = writer.q
     yield "settings", [SETTINGS_COLUMNS, (_escape(q.title), q.id, str(q.year), "Svenska (sv)", q.family,
-                                          str(q.year), q.respondent_kind, _escape(q.intro))]
+                                          str(q.year), q.respondent_kind, _escape(q.intro),
+                                          ",".join(sorted(q.inferred)))]
     yield "terms", [("name", "value"), *sorted(q.terms.items())]
 
 

@@ -48,4 +48,6 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not is_development(),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "JOBS_URL": "",  # redis://… in production; SQLite in the instance folder otherwise
+        "JOBS_IMMEDIATE": False,
     }

@@ -1,4 +1,4 @@
-"""The published 2025 deck's figures (a copy of ../shared/reference/published-figures-2025.json),
+"""The published 2025 deck's figures (docs/reference/published-figures-2025.json; see its README),
 with each figure's answer code as the answer-id contract names it."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FIGURES_FILE = Path(__file__).resolve().parent / "data" / "published-figures-2025.json"
+FIGURES_FILE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "published-figures-2025.json"
 PUBLISHED = json.loads(FIGURES_FILE.read_text(encoding="utf-8"))
 OPTION_CODES = {"Politisk nivå": "politisk", "Högsta tjänstemannanivå": "hogsta_tjansteman"}
 

@@ -17,6 +17,7 @@ TEST_SECRET = "test-secret-" + "x" * 32
 def make_app(database_url: str, **overrides: Any) -> Flask:
     """The app on ``database_url`` as the tests configure it (``overrides`` on top)."""
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET,
-              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False}
+              "BASE_URL": "http://localhost", "SESSION_COOKIE_SECURE": False,
+              "JOBS_IMMEDIATE": True}  # jobs run in the request; tests/test_jobs.py uses a real worker
     config.update(overrides)
     return create_app(config)

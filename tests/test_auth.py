@@ -152,8 +152,8 @@ def test_analyst_cannot_manage_users(analyst_client: FlaskClient) -> None:
 
 
 def test_login_throttle_is_shared_by_all_workers(database_url: str, admin_user: StaffUser) -> None:
-    """Five guesses per address per quarter hour, counted in the database: a second app
-    (another gunicorn worker) sees the first one's attempts."""
+    """Five free guesses per account at one address, counted in the database: a second app
+    (another gunicorn worker) sees the first one's attempts, and this address must wait."""
     first, second = make_app(database_url), make_app(database_url)
     first.test_client_class = second.test_client_class = IsolatedClient
     for number in range(5):
@@ -161,9 +161,9 @@ def test_login_throttle_is_shared_by_all_workers(database_url: str, admin_user: 
         with worker.app_context():
             assert login(worker.test_client(), ADMIN, "fel lösenord 123456").status_code == 200
     with first.app_context():
-        blocked = login(first.test_client(), ADMIN)  # even the right password
-        assert blocked.status_code == 429
-        assert "För många inloggningsförsök" in blocked.get_data(as_text=True)
+        blocked = login(first.test_client(), ADMIN)  # even the right password, from this address
+        assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 30
+        assert "För många misslyckade inloggningar" in blocked.get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()
     with second.app_context():

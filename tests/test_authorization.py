@@ -46,7 +46,7 @@ ADMIN_BLUEPRINT = {
         "admin.round_events_page", "admin.progress", "admin.progress_xlsx", "admin.member",
         "admin.member_extend", "admin.member_link", "admin.response_view", "admin.response_reopen",
         "admin.response_history", "admin.response_entry", "admin.response_submit", "admin.mailings",
-        "admin.mail_template", "admin.mail_send", "admin.merge_list", "admin.contacts",
+        "admin.mail_template", "admin.mail_send", "admin.mail_retry", "admin.merge_list", "admin.contacts",
         "admin.contact_edit", "admin.contacts_import", "admin.questionnaires", "admin.questionnaire_upload",
         "admin.questionnaire_version", "admin.questionnaire_attach", "admin.questionnaire_xlsform",
         "admin.questionnaire_changes_csv", "admin.questionnaire_branches", "admin.questionnaire_preview")},
@@ -121,6 +121,7 @@ def url_for_rule(world: World, rule: Rule, who: str) -> str:
         "round_id": world.round_id, "code": world.code_a, "user_id": world.analyst_id,
         "session_id": 1, "action": "close", "kind": "invitation", "fmt": "csv", "token": token,
         "section_id": world.section_id, "filename": "css/admin.css", "suffix": "sav", "version_id": 1,
+        "job_id": 1,
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"{rule.rule}: add an example value for {missing} to url_for_rule"

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from survey.db import ThrottleEvent
+from survey.db import ThrottleState
 from survey.formatting import (
     as_utc,
     format_percent,
@@ -63,14 +63,15 @@ def test_timestamps_come_back_aware_in_utc_on_every_backend(app: Flask) -> None:
     """SQLite keeps no offset: the column type writes UTC and reads UTC, as PostgreSQL does."""
     stockholm = datetime(2025, 10, 19, 23, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
     plus_five = datetime(2025, 10, 19, 12, 0, tzinfo=timezone(timedelta(hours=5)))
-    db.session.add_all([ThrottleEvent(key="stockholm", at=stockholm), ThrottleEvent(key="plus-five", at=plus_five),
-                        ThrottleEvent(key="naive", at=datetime(2025, 10, 19, 7, 0))])
+    db.session.add_all([ThrottleState(key="stockholm", last_at=stockholm),
+                        ThrottleState(key="plus-five", last_at=plus_five),
+                        ThrottleState(key="naive", last_at=datetime(2025, 10, 19, 7, 0))])
     db.session.commit()
     db.session.expire_all()
-    read = {row.key: row.at for row in db.session.scalars(select(ThrottleEvent))}
+    read = {row.key: row.last_at for row in db.session.scalars(select(ThrottleState))}
     assert all(moment.utcoffset() == timedelta(0) for moment in read.values())
     assert read == {"stockholm": datetime(2025, 10, 19, 21, 30, tzinfo=UTC),
                     "plus-five": datetime(2025, 10, 19, 7, 0, tzinfo=UTC),
                     "naive": datetime(2025, 10, 19, 7, 0, tzinfo=UTC)}
-    latest = db.session.scalar(select(ThrottleEvent.at).order_by(ThrottleEvent.at.desc()).limit(1))
+    latest = db.session.scalar(select(ThrottleState.last_at).order_by(ThrottleState.last_at.desc()).limit(1))
     assert latest == datetime(2025, 10, 19, 21, 30, tzinfo=UTC) and latest.tzinfo is not None

@@ -44,7 +44,7 @@ def test_invitations_go_to_every_contact_once(app: Flask, admin_client: FlaskCli
     _contacts()
     page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"},
                 follow_redirects=True).get_data(as_text=True)
-    assert "skickad till 2 organisationer (3 meddelanden)" in page and "1 saknar e-postadress: Upplands Väsby" in page
+    assert "köad till 2 organisationer (3 meddelanden)" in page and "1 saknar e-postadress: Upplands Väsby" in page
     mails = _mails(app)
     assert sorted(m["To"] for m in mails) == ["diarium@goteborg.se", "eva.ek@stockholm.se", "registrator@stockholm.se"]
     eva = next(m for m in mails if m["To"] == "eva.ek@stockholm.se")
@@ -53,7 +53,9 @@ def test_invitations_go_to_every_contact_once(app: Flask, admin_client: FlaskCli
     assert body.startswith("Hej Eva Ek!") and "http://localhost/svar/" in body
     assert kommun_round.closes_on.isoformat() in body
     log = db.session.scalars(select(SentMail).order_by(SentMail.id)).all()
-    assert [(m.kind, m.sent_by, m.ok, m.backend) for m in log] == [("invitation", ADMIN, True, "file")] * 3
+    assert [(m.kind, m.sent_by, m.status, m.backend, m.attempts) for m in log] == [
+        ("invitation", ADMIN, "sent", "file", 1)] * 3
+    assert all(m.sent_at is not None and m.error is None for m in log)
     # Sending again reaches nobody new; with «resend» everyone again.
     post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"})
     assert len(_mails(app)) == 3
@@ -91,10 +93,10 @@ def test_check_template_rules() -> None:
 
 
 def test_console_backend_prints_the_message() -> None:
-    from survey.mail.mailings import _message
+    from survey.mail.delivery import message_of
 
     out = io.StringIO()
-    ConsoleBackend(out).send([_message("a@b.se", "c@d.se", "Ämne", "Hej")])
+    ConsoleBackend(out).send([message_of(SentMail(sender="a@b.se", recipient="c@d.se", subject="Ämne", body="Hej"))])
     assert "To: c@d.se" in out.getvalue() and "Hej" in out.getvalue()
 
 

@@ -44,13 +44,14 @@ def stored(invited: Invited, code: str = REGION) -> dict[str, object]:
     return {aid: value for aid, value in rows if value is not None}
 
 
-def test_wrong_token_gets_plain_page_and_is_rate_limited(app: Flask, client: FlaskClient) -> None:
+def test_wrong_token_gets_plain_page_however_often(app: Flask, client: FlaskClient) -> None:
+    """Past the throttle's limit a wrong token still answers 404, the same page (see test_throttle)."""
     open_round(app)
     response = client.get("/svar/" + "A" * 43)
     assert response.status_code == 404 and "Länken är inte giltig" in response.text
     assert client.get("/svar/nonsense").status_code == 404
-    statuses = [client.get("/svar/" + "B" * 43).status_code for _ in range(25)]
-    assert statuses[-1] == 429 and 404 in statuses
+    statuses = {client.get("/svar/" + "B" * 43).status_code for _ in range(25)}
+    assert statuses == {404}
 
 
 def test_revoked_link_is_not_valid(app: Flask, client: FlaskClient) -> None:

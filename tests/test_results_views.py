@@ -74,8 +74,8 @@ def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_ro
         {"organisation": "01", "status": "submitted", "answers": {"q01": "kanske"}}]}).encode()
     before = db.session.scalar(select(func.count()).select_from(Answer))
     page = admin_client.post(f"{path}/import", data={"csrf_token": token, "file": (io.BytesIO(bad), "svar.json")},
-                             content_type="multipart/form-data")
-    assert page.status_code == 422
+                             content_type="multipart/form-data", follow_redirects=True)
+    assert page.status_code == 422 and "Inget importerades: 1 fel i svar.json" in page.get_data(as_text=True)
     assert "Okänt svarsalternativ «kanske»." in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == before
     good = json.dumps({"questionnaire": "regioner-2025", "responses": [
@@ -83,7 +83,7 @@ def test_freeze_lift_and_import_from_the_page(admin_client: FlaskClient, demo_ro
     response = admin_client.post(f"{path}/import", data={"csrf_token": csrf_token(admin_client, path),
                                                          "file": (io.BytesIO(good), "svar.json")},
                                  content_type="multipart/form-data", follow_redirects=True)
-    assert "1 svar importerades" in response.get_data(as_text=True)
+    assert "1 svar importerades (1 inskickade, 0 utkast)" in response.get_data(as_text=True)
     response = admin_client.post(f"{path}/frys", data={"csrf_token": csrf_token(admin_client, path),
                                                        "note": "Rättad"}, follow_redirects=True)
     assert "Resultaten är frysta som version 2." in response.get_data(as_text=True)

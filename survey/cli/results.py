@@ -1,4 +1,4 @@
-"""`survey` commands for the results part of the engine: exports, import, data freeze.
+"""``survey export results|xlsx|json|sav|dta|csv|codebook``, ``survey import``, ``survey freeze|unfreeze``.
 
     survey export results ROUND [--json] [-o FILE]   the aggregation (n and counts per answer id)
     survey export xlsx ROUND -o FILE                  the Excel answer file
@@ -12,63 +12,39 @@
     survey unfreeze ROUND --reason TEXT               lift the freeze (e.g. to import again)
 
 Exports of a frozen round come from its snapshot unless ``--live`` is given; ``--snapshot N``
-picks an earlier version. Each command commits at most once.
+picks an earlier version. Each command commits at most once. The deck and reflection exports
+join the same ``export`` group from ``survey.cli.reflection``.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
-if TYPE_CHECKING:
-    from survey.aggregation.aggregate import RoundData
-    from survey.db import Round
+from survey.aggregation.aggregate import RoundData, aggregate_by
+from survey.cli.common import actor_name, commit_or_fail, get_round
+from survey.db import utcnow
+from survey.responses.transfer import ImportRejected, answers_json, import_answers
+from survey.results import SnapshotError, freeze_round, lift_freeze, round_data
+from survey.web.extensions import db, db_session
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-SOURCE_OPTIONS = (
-    click.option("--live", is_flag=True, help="Current answers, even when the round is frozen."),
-    click.option("--snapshot", "version", type=int, help="This frozen version instead."),
-)
+export_group = AppGroup("export", help="Export a round's results and answers.")
 
 
-def cli_actor() -> str:
-    """Who imports or freezes from the command line, for the history and the audit log."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _with_source(command: F) -> F:
-    for option in reversed(SOURCE_OPTIONS):
-        command = option(command)
-    return command
-
-
-def _round(round_id: int) -> Round:
-    from survey.db import Round
-    from survey.web.extensions import db
-
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(f"ingen omgång med id {round_id}")
-    return round_
+def _with_source(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--snapshot", "version", type=int, help="This frozen version instead.")(command)
+    return click.option("--live", is_flag=True, help="Current answers, even when the round is frozen.")(command)
 
 
 def _data(round_id: int, live: bool, version: int | None) -> RoundData:
-    from survey.results import SnapshotError, round_data
-    from survey.web.extensions import db_session
-
     try:
-        return round_data(db_session(), _round(round_id), live=live, version=version)
+        return round_data(db_session(), get_round(round_id), live=live, version=version)
     except SnapshotError as error:
         raise click.ClickException(str(error)) from error
 
@@ -89,17 +65,6 @@ def _source_note(data: RoundData) -> str:
     return f"fryst version {info.snapshot_version} ({info.snapshot_hash[:12]}…)"
 
 
-def register(cli: FlaskGroup) -> None:
-    """Add this module's commands to the `survey` group."""
-    cli.add_command(export_group)
-    cli.add_command(import_command)
-    cli.add_command(freeze_command)
-    cli.add_command(unfreeze_command)
-
-
-export_group = AppGroup("export", help="Export a round's results and answers.")
-
-
 @export_group.command("results")
 @click.argument("round_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="The aggregation as JSON.")
@@ -110,14 +75,12 @@ export_group = AppGroup("export", help="Export a round's results and answers.")
 def export_results(round_id: int, as_json: bool, output: str, by: str | None, drafts: bool,
                    live: bool, version: int | None) -> None:
     """n, non-response and counts per answer id, from the one aggregation."""
-    from survey.aggregation.aggregate import aggregate_by
-
     data = _data(round_id, live, version)
     results = data.results(include_drafts=drafts)
     document: dict[str, Any] = results.to_json(data.info.name)
     if by:
         groups = aggregate_by(data.questionnaire, data.responses, data.population,
-                              key=lambda org: getattr(org, by), include_drafts=drafts)
+                              key=lambda org: str(getattr(org, by)), include_drafts=drafts)
         document["groups"] = {name: group.to_json(data.info.name) for name, group in groups.items()}
     if as_json:
         _write(output, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -138,7 +101,6 @@ def export_results(round_id: int, as_json: bool, output: str, by: str | None, dr
 def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
     """The Excel answer file (Svar, Koder, Kodbok, Sammanställning, Om enkäten)."""
     from exports.xlsx import build_answer_file
-    from survey.db import utcnow
 
     data = _data(round_id, live, version)
     _write(output, build_answer_file(data, utcnow(), include_drafts=drafts))
@@ -151,11 +113,7 @@ def export_xlsx(round_id: int, output: str, drafts: bool, live: bool, version: i
 @_with_source
 def export_json(round_id: int, output: str, live: bool, version: int | None) -> None:
     """The answers document (every response, drafts included, effective answers only)."""
-    from survey.db import utcnow
-    from survey.responses.transfer import answers_json
-
-    data = _data(round_id, live, version)
-    _write(output, answers_json(data, utcnow()))
+    _write(output, answers_json(_data(round_id, live, version), utcnow()))
 
 
 # -- files for statistics software (docs/analysis-files.md) --------------------------------
@@ -167,7 +125,6 @@ def export_json(round_id: int, output: str, live: bool, version: int | None) -> 
 def export_sav(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
     """SPSS: one row per organisation, variable and value labels, user-missing codes."""
     from exports.stats import build_sav
-    from survey.db import utcnow
 
     _write(output, build_sav(_data(round_id, live, version), utcnow(), include_drafts=drafts))
 
@@ -180,7 +137,6 @@ def export_sav(round_id: int, output: str, drafts: bool, live: bool, version: in
 def export_dta(round_id: int, output: str, drafts: bool, live: bool, version: int | None) -> None:
     """Stata: one row per organisation, labels, missing values .a .b .c."""
     from exports.stats import build_dta
-    from survey.db import utcnow
 
     _write(output, build_dta(_data(round_id, live, version), utcnow(), include_drafts=drafts))
 
@@ -194,7 +150,6 @@ def export_dta(round_id: int, output: str, drafts: bool, live: bool, version: in
 def export_csv(round_id: int, output: str, long_: bool, drafts: bool, live: bool, version: int | None) -> None:
     """The answers as CSV (UTF-8): wide like the Koder sheet, or long."""
     from exports.csv_files import build_csv
-    from survey.db import utcnow
 
     _write(output, build_csv(_data(round_id, live, version), utcnow(), long=long_, include_drafts=drafts))
 
@@ -221,24 +176,20 @@ def export_codebook(round_id: int, output: str, live: bool, version: int | None)
 @click.option("--dry-run", is_flag=True, help="Check only; store nothing.")
 def import_command(round_id: int, path: Path, dry_run: bool) -> None:
     """Import answers (JSON or the engine's Excel file); all or nothing."""
-    from survey.responses.transfer import ImportRejected, import_answers
-    from survey.web.extensions import db, db_session
-
-    round_ = _round(round_id)
+    round_ = get_round(round_id)
     try:
-        report = import_answers(db_session(), round_, path.read_bytes(), cli_actor(), path.name,
-                                dry_run=dry_run)
+        report = import_answers(db_session(), round_, path.read_bytes(), actor_name(), path.name, dry_run=dry_run)
     except ImportRejected as rejected:
         db.session.rollback()
-        for problem in rejected.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(rejected.problems)} fel i {path.name}; inget importerades") from None
+        for line in rejected.summary():
+            click.echo(line, err=True)
+        raise click.ClickException(f"{rejected.total} fel i {path.name}; inget importerades") from None
     if dry_run:
         db.session.rollback()
         click.echo(f"{path.name}: {report.responses} svar utan fel; inget sparades (--dry-run)")
         return
     db.session.commit()
-    click.echo(f"importerade {report.responses} svar till omgång {round_.id} "
+    click.echo(f"importerade {report.responses} svar till runda {round_.id} "
                f"({report.submitted} inskickade, {report.drafts} utkast, {report.created} nya; "
                f"{report.changed_answers} ändrade svarsvärden)")
 
@@ -249,14 +200,10 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
 @click.option("--note", default="", help="Why or for what (e.g. the publication).")
 def freeze_command(round_id: int, note: str) -> None:
     """Freeze the round's results into a new versioned snapshot."""
-    from survey.results import freeze_round
-    from survey.web.extensions import db, db_session
-
-    round_ = _round(round_id)
-    snapshot, created = freeze_round(db_session(), round_, cli_actor(), note)
-    db.session.commit()
+    round_ = get_round(round_id)
+    snapshot, created = commit_or_fail(lambda: freeze_round(db_session(), round_, actor_name(), note))
     verb = "frös" if created else "oförändrad sedan"
-    click.echo(f"{verb} version {snapshot.version} av omgång {round_.id}: "
+    click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
                f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
 
 
@@ -266,13 +213,6 @@ def freeze_command(round_id: int, note: str) -> None:
 @click.option("--reason", required=True, help="Why the freeze is lifted.")
 def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
-    from survey.results import SnapshotError, lift_freeze
-    from survey.web.extensions import db, db_session
-
-    round_ = _round(round_id)
-    try:
-        snapshot = lift_freeze(db_session(), round_, cli_actor(), reason)
-    except SnapshotError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
-    click.echo(f"hävde frysningen av omgång {round_.id} (version {snapshot.version} finns kvar)")
+    round_ = get_round(round_id)
+    snapshot = commit_or_fail(lambda: lift_freeze(db_session(), round_, actor_name(), reason), (SnapshotError,))
+    click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")

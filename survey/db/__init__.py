@@ -19,18 +19,20 @@ from survey.db.base import (
     utcnow,
 )
 from survey.db.catalog import Organisation, QuestionnaireVersion
-from survey.db.mail import MAIL_KINDS, MailTemplate, OrganisationContact, SentMail
+from survey.db.jobs import IMPORT_STATUSES, ImportJob
+from survey.db.mail import MAIL_KINDS, MAIL_STATUSES, Mailing, MailTemplate, OrganisationContact, SentMail
 from survey.db.reflection import Quote, ReflectionNote, ReflectionPublication, Theme, ThemeAssignment
 from survey.db.responses import Answer, AnswerHistory, Response
 from survey.db.results import ResultSnapshot
 from survey.db.rounds import AccessLink, Respondent, RespondentSession, Round, RoundOrganisation
-from survey.db.staff import SESSION_END_REASONS, AuditEvent, StaffSession, StaffUser, ThrottleEvent
+from survey.db.staff import SESSION_END_REASONS, AuditEvent, StaffSession, StaffUser, ThrottleState
 
 __all__ = [
-    "HISTORY_SOURCES", "MAIL_KINDS", "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
+    "HISTORY_SOURCES", "IMPORT_STATUSES", "ImportJob", "MAIL_KINDS", "MAIL_STATUSES", "Mailing",
+    "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
     "SESSION_END_REASONS", "STAFF_ROLES", "AccessLink", "Answer", "AnswerHistory", "AuditEvent", "Base",
     "MailTemplate", "Organisation", "OrganisationContact", "QuestionnaireVersion", "Quote", "ReflectionNote",
     "ReflectionPublication", "Respondent", "RespondentSession", "Response", "ResultSnapshot", "Round",
     "RoundOrganisation", "SentMail",
-    "StaffSession", "StaffUser", "Theme", "ThemeAssignment", "ThrottleEvent", "Timestamp", "utcnow",
+    "StaffSession", "StaffUser", "Theme", "ThemeAssignment", "ThrottleState", "Timestamp", "utcnow",
 ]

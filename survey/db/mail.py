@@ -52,22 +52,49 @@ class MailTemplate(Base):
     updated_by: Mapped[str] = mapped_column(sa.String(254))
 
 
-class SentMail(Base):
-    """Every message handed to the mail backend: when, to whom, which template, outcome."""
+MAIL_STATUSES = ("queued", "sending", "sent", "failed")
 
-    __tablename__ = "sent_mail"
+
+class Mailing(Base):
+    """One sending of invitations or reminders as staff asked for it; its messages are the
+    ``SentMail`` rows, delivered by the job queue."""
+
+    __tablename__ = "mailing"
     __table_args__ = (sa.CheckConstraint(_one_of("kind", MAIL_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(254))
+
+
+class SentMail(Base):
+    """Every message of a mailing: to whom, the text, whether it is queued, sent or failed
+    (with the SMTP server's reply), when and through which backend."""
+
+    __tablename__ = "sent_mail"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("kind", MAIL_KINDS), name="kind"),
+        sa.CheckConstraint(_one_of("status", MAIL_STATUSES), name="status"),
+        sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_when_sent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
+    mailing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailing.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     kind: Mapped[str] = mapped_column(sa.String(16))
     recipient: Mapped[str] = mapped_column(sa.String(254))
+    sender: Mapped[str] = mapped_column(sa.String(300), default="")
     subject: Mapped[str] = mapped_column(sa.String(300))
-    sent_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    queued_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
     sent_by: Mapped[str] = mapped_column(sa.String(254))
-    backend: Mapped[str] = mapped_column(sa.String(16))
-    ok: Mapped[bool] = mapped_column(default=True)
+    backend: Mapped[str] = mapped_column(sa.String(16), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     organisation: Mapped[Organisation] = relationship()

@@ -32,15 +32,17 @@ class StaffUser(Base):
 
 
 
-class ThrottleEvent(Base):
-    """One rate-limited attempt (a login, a wrong token), shared by all workers."""
+class ThrottleState(Base):
+    """One rate-limited key (a client address, an account at an address): its attempts in the
+    current window or failures in a row, and until when it must wait. Shared by all workers."""
 
-    __tablename__ = "throttle_event"
-    __table_args__ = (sa.Index("ix_throttle_event_key_at", "key", "at"),)
+    __tablename__ = "throttle_state"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(200))
-    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 SESSION_END_REASONS = ("logout", "idle", "absolute", "disabled", "admin", "password")

@@ -2,12 +2,12 @@
 
 ``survey demo`` calls ``ensure_demo_reflection``: it creates a closed, frozen and published
 round of ``questionnaires/regioner-2024.yaml`` (loaded by ``survey setup``) with every
-region's answers from ``questionnaires/demo/regioner-2024-svar.json`` (the contract's JSON
+region's answers from ``survey/demo/data/regioner-2024-svar.json`` (the contract's JSON
 answers format, loaded through the ordinary import), then tags the 2025 demo round's free
 text with themes, quotes the 2025 deck's examples and publishes it, so a region's reflection
-link shows the comparison with 2024. Idempotent. The 2024 answers are invented: generated
-once by ``write_answers_file`` from the 2025 demo answers (some «ja» set back to «nej»,
-seeded); they are not Socialstyrelsen's figures.
+link shows the comparison with 2024. Idempotent. The 2024 answers are invented: made by
+``write_answers_file`` from the 2025 demo answers (some «ja» set back to «nej», seeded), which
+``survey demo regenerate`` runs; they are not Socialstyrelsen's figures.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def answers_document(q: Questionnaire, answers: dict[str, dict[str, Value]]) -> 
 
 
 def write_answers_file(q: Questionnaire, later_file: Path, path: Path = ANSWERS_FILE) -> Path:
-    """Regenerate the committed JSON from the 2025 demo answers (only when a definition changes)."""
+    """The 2024 file from the 2025 demo answers (``survey.demo.generate.regenerate`` calls it)."""
     later = json.loads(later_file.read_text(encoding="utf-8"))
     rng = random.Random(2024)
     answers = {entry["organisation"]: earlier_answers(q, entry["answers"], rng) for entry in later["responses"]}

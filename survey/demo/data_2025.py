@@ -1,10 +1,11 @@
 """The demo's closed, frozen 2025 round of the regions, with fictional answers.
 
-The answers (``questionnaires/demo/regioner-2025-svar.json``, the contract's JSON answers
-document) are invented but consistent: they reproduce every figure with a count in the
-published 2025 results, including q14's partial non-response (n = 20) and the routing
-tables. They are loaded through the ordinary import, so the data file is checked like any
-other; then the round is closed and frozen. Idempotent. The caller commits.
+The answers (``survey/demo/data/regioner-2025-svar.json``, the contract's JSON answers
+document, made by ``survey.demo.generate``: ``survey demo regenerate``) are invented but
+consistent: they reproduce every figure with a count in the published 2025 results, including
+q14's partial non-response (n = 20) and the routing tables. They are loaded through the
+ordinary import, so the data file is checked like any other; then the round is closed and
+frozen. Idempotent. The caller commits.
 """
 
 from __future__ import annotations

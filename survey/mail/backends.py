@@ -72,7 +72,7 @@ class SmtpBackend:
             with self._connect() as smtp:
                 return [self._send_one(smtp, message) for message in messages]
         except (smtplib.SMTPException, OSError) as error:
-            return [f"SMTP: {error}"] * len(messages)
+            return [smtp_reply(error)] * len(messages)
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "ssl":
@@ -89,11 +89,21 @@ class SmtpBackend:
     def _send_one(smtp: smtplib.SMTP, message: EmailMessage) -> str | None:
         try:
             smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            return f"SMTP: mottagaren avvisades ({error.recipients})"
         except smtplib.SMTPException as error:
-            return f"SMTP: {error}"
+            return smtp_reply(error)
         return None
+
+
+def smtp_reply(error: Exception) -> str:
+    """The server's reply as staff can read it: «SMTP 550 5.1.1 <x@y.se>: User unknown»."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(smtp_reply(smtplib.SMTPResponseException(code, reply))
+                         for code, reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        return f"SMTP {error.smtp_code} {' '.join(text.split())}"[:1000]
+    return f"SMTP: {type(error).__name__}: {error}"[:1000]
 
 
 def backend_from_config(config: Mapping[str, Any]) -> Backend:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.db import (
+    Mailing,
     MailTemplate,
     Response,
     Round,
@@ -22,7 +20,7 @@ from survey.db import (
     utcnow,
 )
 from survey.formatting import today
-from survey.mail.backends import Backend, MailError
+from survey.mail.backends import MailError
 from survey.mail.contacts import contacts_by_org, recipients
 from survey.reports.progress import deadline_of
 from survey.rounds.lifecycle import round_links, round_state
@@ -119,40 +117,36 @@ def save_template(session: Session, round_: Round, kind: str, subject: str, body
     record(session, actor, "mail.template", round_, kind=kind)
 
 
-# -- sending ----------------------------------------------------------------------------------
+# -- queueing ---------------------------------------------------------------------------------
 @dataclass
-class Mailing:
-    """What a sending did (or, before it, would do)."""
+class MailingPlan:
+    """What a mailing queued (or, before it, would queue)."""
 
     kind: str
-    sent: list[str] = field(default_factory=list)  # organisation names
-    failed: list[str] = field(default_factory=list)
+    mailing_id: int | None = None
+    organisations: list[str] = field(default_factory=list)  # names of those with a message
     no_address: list[str] = field(default_factory=list)
     skipped: int = 0  # already invited / already submitted
     messages: int = 0
 
 
-Outgoing = list[tuple[RoundOrganisation, str, EmailMessage]]
+@dataclass(frozen=True)
+class Draft:
+    """One message a mailing would send: to whom, for which organisation, with what text."""
 
-
-def send_mailing(session: Session, round_: Round, kind: str, backend: Backend, actor: str, *,
-                 secret: str, base_url: str, sender: str, codes: Iterable[str] | None = None,
-                 resend: bool = False) -> Mailing:
-    """Invitations (to those not yet invited, unless ``resend``) or reminders, never to an
-    organisation that has submitted, optionally only to the organisations in ``codes``."""
-    mailing, outgoing = plan_mailing(session, round_, kind, secret=secret, base_url=base_url,
-                                     sender=sender, codes=codes, resend=resend)
-    _deliver(session, round_, kind, backend, actor, outgoing, mailing)
-    record(session, actor, f"mail.{kind}", round_, sent=len(mailing.sent), failed=len(mailing.failed),
-           no_address=len(mailing.no_address), messages=mailing.messages, backend=backend.name)
-    return mailing
+    organisation_id: int
+    organisation: str
+    recipient: str
+    subject: str
+    body: str
 
 
 def plan_mailing(session: Session, round_: Round, kind: str, *, secret: str, base_url: str,
-                 sender: str, codes: Iterable[str] | None = None,
-                 resend: bool = False) -> tuple[Mailing, Outgoing]:
-    """What a sending would do, nothing sent: the messages, and who is left out and why (the
-    staff confirmation step shows the count, the recipients and a message)."""
+                 codes: Iterable[str] | None = None,
+                 resend: bool = False) -> tuple[MailingPlan, list[Draft]]:
+    """What a mailing would do, nothing queued: the messages, and who is left out and why (the
+    staff confirmation step shows the count, the recipients and a message). Invitations and
+    reminders never go to an organisation that has submitted."""
     state = round_state(round_, today())
     if state in ("closed", "archived") or (kind == "reminder" and state != "open"):
         raise MailError("Påminnelser kräver en öppen omgång." if kind == "reminder"
@@ -160,29 +154,56 @@ def plan_mailing(session: Session, round_: Round, kind: str, *, secret: str, bas
     subject_t, body_t, _ = template_for(session, round_, kind)
     links = {link.code: link.url for link in round_links(round_, secret, base_url)}
     contacts = contacts_by_org(session)
-    mailing, wanted = Mailing(kind), set(codes) if codes is not None else None
-    outgoing: Outgoing = []
+    plan, wanted = MailingPlan(kind), set(codes) if codes is not None else None
+    drafts: list[Draft] = []
     excluded = _already_done(session, round_, kind, resend)
     for member in round_.members:
         org = member.organisation
         if (wanted is not None and org.code not in wanted) or org.code not in links:
             continue
         if org.id in excluded:
-            mailing.skipped += 1
+            plan.skipped += 1
             continue
         to = recipients(contacts.get(org.id))
         if not to:
-            mailing.no_address.append(org.name)
-        values = {"organisation": org.name, "omgang": round_.name, "runda": round_.name,
-                  "lank": links[org.code], "lank_hela_enkaten": links[org.code] + "/hela-enkaten",
-                  "ansvarig": RESPONSIBLE.get(org.kind, RESPONSIBLE["region"]),
-                  "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
+            plan.no_address.append(org.name)
+            continue
+        values = _values(round_, member, links[org.code])
         for address, greeting in to:
             text = {**values, "kontaktperson": greeting, "halsning": _greeting(greeting)}
-            message = _message(sender, address, subject_t.format_map(text), body_t.format_map(text))
-            outgoing.append((member, address, message))
-    mailing.messages = len(outgoing)
-    return mailing, outgoing
+            drafts.append(Draft(org.id, org.name, address, subject_t.format_map(text)[:300],
+                                body_t.format_map(text)))
+        plan.organisations.append(org.name)
+    plan.messages = len(drafts)
+    return plan, drafts
+
+
+def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, secret: str, base_url: str,
+                  sender: str, codes: Iterable[str] | None = None, resend: bool = False) -> MailingPlan:
+    """Queue what ``plan_mailing`` plans: one queued ``SentMail`` per message, with its text.
+    A worker delivers them (``survey.mail.delivery``)."""
+    plan, drafts = plan_mailing(session, round_, kind, secret=secret, base_url=base_url, codes=codes,
+                                resend=resend)
+    mailing = Mailing(round_id=round_.id, kind=kind, created_by=actor, created_at=utcnow())
+    session.add(mailing)
+    session.flush()
+    for draft in drafts:
+        session.add(SentMail(round_id=round_.id, mailing_id=mailing.id, organisation_id=draft.organisation_id,
+                             kind=kind, recipient=draft.recipient, sender=sender, subject=draft.subject,
+                             body=draft.body, status="queued", queued_at=mailing.created_at, sent_by=actor))
+    plan.mailing_id = mailing.id
+    record(session, actor, f"mail.{kind}", round_, mailing=mailing.id, organisations=len(plan.organisations),
+           no_address=len(plan.no_address), messages=plan.messages)
+    session.flush()
+    return plan
+
+
+def _values(round_: Round, member: RoundOrganisation, link: str) -> dict[str, str]:
+    org = member.organisation
+    return {"organisation": org.name, "omgang": round_.name, "runda": round_.name, "lank": link,
+            "lank_hela_enkaten": link + "/hela-enkaten",
+            "ansvarig": RESPONSIBLE.get(org.kind, RESPONSIBLE["region"]),
+            "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
 
 
 def _greeting(name: str) -> str:
@@ -192,38 +213,35 @@ def _greeting(name: str) -> str:
 
 def _already_done(session: Session, round_: Round, kind: str, resend: bool = False) -> set[int]:
     """Organisation ids to leave out: those that have submitted never get an invitation or a
-    reminder; an invitation also skips those invited already, unless ``resend``."""
+    reminder; an invitation also skips those invited (or queued) already, unless ``resend``."""
     done = set(session.scalars(select(Response.organisation_id).where(
         Response.round_id == round_.id, Response.status == "submitted")))
     if kind == "invitation" and not resend:
         done |= set(session.scalars(select(SentMail.organisation_id).where(
-            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.ok.is_(True))))
+            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.status != "failed")))
     return done
 
 
-def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
-    message.set_content(body)
-    return message
-
-
-def _deliver(session: Session, round_: Round, kind: str, backend: Backend, actor: str,
-             outgoing: list[tuple[RoundOrganisation, str, EmailMessage]], mailing: Mailing) -> None:
-    errors = backend.send([message for _, _, message in outgoing]) if outgoing else []
-    now: datetime = utcnow()
-    sent: set[str] = set()
-    failed: set[str] = set()
-    for (member, address, message), error in zip(outgoing, errors, strict=True):
-        session.add(SentMail(round_id=round_.id, organisation_id=member.organisation_id, kind=kind,
-                             recipient=address, subject=str(message["Subject"])[:300], sent_at=now,
-                             sent_by=actor, backend=backend.name, ok=error is None, error=error))
-        (failed if error else sent).add(member.organisation.name)
-    mailing.sent, mailing.failed = sorted(sent - failed), sorted(failed)
-    mailing.messages = len(outgoing)
+def retry_failed(session: Session, round_: Round, actor: str, mail_id: int | None = None) -> list[int]:
+    """Queue the round's failed messages again (or only ``mail_id``); the mailings to deliver."""
+    query = select(SentMail).where(SentMail.round_id == round_.id, SentMail.status == "failed")
+    if mail_id is not None:
+        query = query.where(SentMail.id == mail_id)
+    failed = list(session.scalars(query))
+    if not failed:
+        raise MailError("Det finns inget misslyckat utskick att försöka igen.")
+    for mail in failed:
+        mail.status, mail.error, mail.sent_by = "queued", None, actor
+    record(session, actor, "mail.retry", round_, messages=len(failed))
     session.flush()
+    return sorted({mail.mailing_id for mail in failed if mail.mailing_id is not None})
+
+
+def mail_status(session: Session, round_: Round) -> dict[str, int]:
+    """How many of the round's messages are in each status."""
+    rows = session.execute(select(SentMail.status, func.count()).where(SentMail.round_id == round_.id)
+                           .group_by(SentMail.status))
+    return {status: int(n) for status, n in rows}
 
 
 def sent_mail(session: Session, round_: Round, limit: int = 1000) -> list[SentMail]:

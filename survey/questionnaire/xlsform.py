@@ -46,7 +46,7 @@ class _Row:
 class _Reader:
     display: str
     problems: list[Problem] = field(default_factory=list)
-    choices: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    choices: dict[str, list[_Row]] = field(default_factory=dict)
     items: dict[str, LocatedDict] = field(default_factory=dict)
     rows_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     row_owner: dict[str, tuple[LocatedDict, str]] = field(default_factory=dict)
@@ -125,11 +125,24 @@ def _cell_text(cell: Any, sheet: str, number: int, reader: _Reader) -> str:
 # -- choices, settings, terms ------------------------------------------------------------
 def _read_choices(rows: list[_Row], reader: _Reader) -> None:
     for row in rows:
-        list_name, name, label = row.get("list_name") or row.get("list name"), row.get("name"), _label(row)
+        list_name, name = row.get("list_name") or row.get("list name"), row.get("name")
         if not list_name or not name:
             reader.problem(row, name, "a choice needs list_name and name", "choices")
             continue
-        reader.choices.setdefault(list_name, []).append((name, label, row.number))
+        reader.choices.setdefault(list_name, []).append(row)
+
+
+def _codes(found: list[_Row]) -> tuple[str, ...]:
+    return tuple(row.get("name") for row in found)
+
+
+def _marks(row: _Row, entry: LocatedDict, where: Location) -> None:
+    """The ``inferred`` column: ``true``, or (on an item) the names of its inferred texts."""
+    value = row.get("inferred").strip().lower()
+    if not value or value in _FALSE:
+        return
+    names: bool | list[str] = True if value in _TRUE else [part.strip() for part in value.split(",") if part.strip()]
+    _put(entry, "inferred", names, where)
 
 
 def _label(row: _Row) -> str:
@@ -152,6 +165,8 @@ def _top(sheets: dict[str, list[_Row]], reader: _Reader) -> LocatedDict:
     }
     if values.get("intro"):
         entries["intro"] = values["intro"]
+    if values.get("inferred"):
+        entries["inferred"] = [part.strip() for part in values["inferred"].split(",") if part.strip()]
     for key, value in entries.items():
         _put(raw, key, value, reader.where("settings", 2))
     terms = _located(reader.where("terms", 1))
@@ -305,7 +320,7 @@ def _choice_question(row: _Row, kind: list[str], item: LocatedDict, reader: _Rea
     if found is None:
         reader.problem(row, name, f"choice list '{kind[1]}' does not exist on the choices sheet")
         return False
-    if kind[0] == "select_one" and tuple(code for code, _, _ in found) == YESNO_CODES and kind[1] == "yesno":
+    if kind[0] == "select_one" and _codes(found) == YESNO_CODES and kind[1] == "yesno":
         _put(item, "type", "yesno", where)
         return True
     _put(item, "type", "single" if kind[0] == "select_one" else "multiple", where)
@@ -313,13 +328,17 @@ def _choice_question(row: _Row, kind: list[str], item: LocatedDict, reader: _Rea
     return True
 
 
-def _choice_list(found: list[tuple[str, str, int]], reader: _Reader) -> LocatedList:
+def _choice_list(found: list[_Row], reader: _Reader) -> LocatedList:
     entries = LocatedList()
     entries.item_locations = []
-    for code, label, number in found:
-        entry = _located(reader.where("choices", number))
-        _put(entry, "code", code, entry.where)
-        _put(entry, "label", label, entry.where)
+    for row in found:
+        entry = _located(reader.where("choices", row.number))
+        _put(entry, "code", row.get("name"), entry.where)
+        _put(entry, "label", _label(row), entry.where)
+        value = row.get("numeric_value")
+        if value:
+            _put(entry, "value", int(value) if value.isdigit() else value, entry.where)
+        _marks(row, entry, entry.where)
         entries.append(entry)
         entries.item_locations.append(entry.where)
     return entries
@@ -328,6 +347,7 @@ def _choice_list(found: list[tuple[str, str, int]], reader: _Reader) -> LocatedL
 def _common(row: _Row, item: LocatedDict, reader: _Reader) -> None:
     where, name = reader.where("survey", row.number), row.get("name")
     _put(item, "text", _label(row), where)
+    _marks(row, item, where)
     for column, key in (("hint", "help"), ("number", "number"), ("unit", "unit")):
         if row.get(column):
             _put(item, key, row.get(column), where)
@@ -396,6 +416,7 @@ def _group_item(row: _Row, inner: list[_Row], reader: _Reader, section: LocatedD
     if not _cell_type(row, kind, cells, item, reader):
         return
     _put(item, "text", _label(row), where)
+    _marks(row, item, where)
     for column, key in (("hint", "help"), ("number", "number")):
         if row.get(column):
             _put(item, key, row.get(column), where)
@@ -411,6 +432,7 @@ def _group_item(row: _Row, inner: list[_Row], reader: _Reader, section: LocatedD
             entry = _located(reader.where("survey", cell.number))
             _put(entry, "code", code, entry.where)
             _put(entry, "label", _label(cell), entry.where)
+            _marks(cell, entry, entry.where)
             rows.append(entry)
             rows.item_locations.append(entry.where)
             reader.row_owner[f"{name}_{code}"] = (entry, name)
@@ -447,7 +469,7 @@ def _cell_type(row: _Row, kind: str, cells: list[_Row], item: LocatedDict, reade
     if found is None:
         reader.problem(row, name, f"choice list '{list_name}' does not exist on the choices sheet")
         return False
-    yesno = list_name == "yesno" and tuple(code for code, _, _ in found) == YESNO_CODES
+    yesno = list_name == "yesno" and _codes(found) == YESNO_CODES
     if kind == "yesno_list":
         if not yesno:
             reader.problem(row, name, "the rows of a yes/no list are select_one yesno")
@@ -496,6 +518,7 @@ def _comment(row: _Row, reader: _Reader) -> None:
     comment = _located(where)
     _put(comment, "label", _label(row), where)
     _put(comment, "id", name, where)
+    _marks(row, comment, where)
     found = _MAX_LENGTH.match(row.get("constraint"))
     if found:
         _put(comment, "max_length", int(found.group(1)), where)
@@ -521,6 +544,7 @@ def _specify(row: _Row, reader: _Reader) -> None:
         return
     spec = _located(where)
     _put(spec, "label", _label(row), where)
+    _marks(row, spec, where)
     found = _MAX_LENGTH.match(row.get("constraint"))
     if found:
         _put(spec, "max_length", int(found.group(1)), where)

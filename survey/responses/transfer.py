@@ -1,7 +1,7 @@
 """Answers in and out: the JSON answers document of the contract, and import of it or of the
 engine's own Excel answer file.
 
-The document (``../shared/reference/answer-ids-2025.md``)::
+The document (``docs/reference/answer-ids-2025.md``)::
 
     {"questionnaire": "regioner-2025",
      "responses": [{"organisation": "08", "status": "submitted", "answers": {"q01": "ja"}}]}
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -31,7 +31,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from survey.aggregation.aggregate import RoundData
-from survey.db import Answer, AnswerHistory, Organisation, Response, Round, RoundOrganisation, utcnow
+from survey.db import Answer, AnswerHistory, ImportJob, Organisation, Response, Round, RoundOrganisation, utcnow
 from survey.questionnaire import Questionnaire
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import ItemType
@@ -43,6 +43,8 @@ from survey.results import is_frozen
 from survey.rounds.lifecycle import questionnaire_of
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+LISTED_PROBLEMS = 100  # listed in full; beyond them only counted
+PROGRESS_EVERY = 1000  # rows between two progress reports
 TOP_LEVEL_KEYS = {"questionnaire", "questionnaire_hash", "round", "exported_at", "note", "responses"}
 RESPONSE_KEYS = {"organisation", "status", "submitted_at", "answers"}
 STATUSES = ("draft", "submitted")
@@ -91,12 +93,47 @@ class Problem:
         return f"{subject}: {self.message}{place}"
 
 
+class Problems(list[Problem]):
+    """The first ``limit`` problems, and in ``total`` how many there were: a file with a
+    million bad rows must not make a million objects (nor a million lines of output)."""
+
+    def __init__(self, problems: Iterable[Problem] = (), limit: int = LISTED_PROBLEMS) -> None:
+        super().__init__()
+        self.limit, self.total = limit, 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __iadd__(self, problems: Iterable[Problem]) -> Problems:  # type: ignore[override,misc]
+        self.extend(problems)
+        return self
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self)
+
+
 class ImportRejected(ValueError):
-    """Nothing was imported; ``problems`` lists every reason."""
+    """Nothing was imported; ``problems`` lists the first reasons, ``total`` counts them all."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} fel; inget importerades")
-        self.problems = problems
+        self.problems = problems if isinstance(problems, Problems) else Problems(problems, limit=len(problems))
+        self.total = self.problems.total
+        super().__init__(f"{self.total} fel; inget importerades")
+
+    def summary(self) -> list[str]:
+        """The listed problems as lines, then «och N till» when more were found."""
+        lines = [str(problem) for problem in self.problems]
+        if self.problems.unlisted:
+            lines.append(f"och {self.problems.unlisted} till")
+        return lines
 
 
 @dataclass(frozen=True)
@@ -154,34 +191,60 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def check_document(q: Questionnaire, document: Any, members: Mapping[str, str],
-                   known: set[str]) -> tuple[list[Incoming], list[Problem]]:
+def check_document(q: Questionnaire, document: Any, members: Mapping[str, str], known: set[str],
+                   progress: Callable[[int], None] | None = None) -> tuple[list[Incoming], Problems]:
     """Check a parsed document against the round; ``members`` maps code → name of the
-    round's organisations, ``known`` holds every code of the registry."""
+    round's organisations, ``known`` holds every code of the registry.
+
+    ``document["responses"]`` may be a stream (the Excel reader yields row by row): memory
+    stays bounded, because nothing is kept of a response once the import is bound to be
+    refused, and duplicates are tracked only for the round's own organisations.
+    ``progress`` hears the number of responses read every ``PROGRESS_EVERY``.
+    """
     if not isinstance(document, dict):
-        return [], [Problem("", "", "filen ska innehålla ett JSON-objekt med «questionnaire» och «responses»")]
-    problems = [Problem("", "", f"okänd nyckel «{str(key)[:60]}» på översta nivån")
-                for key in document if key not in TOP_LEVEL_KEYS]
+        message = "filen ska innehålla ett JSON-objekt med «questionnaire» och «responses»"
+        return [], Problems([Problem("", "", message)])
+    problems = Problems(Problem("", "", f"okänd nyckel «{str(key)[:60]}» på översta nivån")
+                        for key in document if key not in TOP_LEVEL_KEYS)
     if document.get("questionnaire") != q.id:
         problems.append(Problem("", "", f"filen gäller enkäten «{str(document.get('questionnaire'))[:60]}», "
                                         f"omgången besvarar «{q.id}»"))
     responses = document.get("responses")
-    if not isinstance(responses, list):
-        return [], problems + [Problem("", "", "«responses» saknas eller är inte en lista")]
+    if not isinstance(responses, list | Iterator):
+        problems.append(Problem("", "", "«responses» saknas eller är inte en lista"))
+        return [], problems
     checked: list[Incoming] = []
+    try:
+        _check_responses(q, responses, members, known, checked, problems, progress)
+    except AnswerFileError as error:  # the stream stopped at a row it cannot read
+        problems.append(Problem("", "", str(error)))
+    return ([] if problems.total else checked), problems
+
+
+def _check_responses(q: Questionnaire, responses: Iterable[Any], members: Mapping[str, str], known: set[str],
+                     checked: list[Incoming], problems: Problems,
+                     progress: Callable[[int], None] | None) -> None:
     seen: dict[str, str] = {}
+    read = 0
     for index, entry in enumerate(responses):
+        read = index + 1
+        if progress is not None and index and index % PROGRESS_EVERY == 0:
+            progress(index)
         where = str(entry.pop("_where", "")) if isinstance(entry, dict) else ""
         where = where or f"responses[{index}]"
         incoming, found = _check_response(q, entry, where, members, known)
         code = incoming.organisation if incoming else ""
-        if code and code in seen:
+        if code in seen:
             found.append(Problem(code, "", f"organisationen förekommer två gånger (även {seen[code]})", where))
-        seen.setdefault(code, where)
+        elif code in members:
+            seen[code] = where
         problems += found
-        if incoming is not None and not found:
+        if incoming is not None and not problems.total:
             checked.append(incoming)
-    return checked, problems
+        elif checked:
+            checked.clear()  # refused anyway: keep nothing
+    if progress is not None:
+        progress(read)
 
 
 def _check_response(q: Questionnaire, entry: Any, where: str, members: Mapping[str, str],
@@ -243,6 +306,8 @@ def check_answers(q: Questionnaire, code: str, answers: Mapping[str, Any],
                 continue
             if value is not None:
                 cleaned[answer_id] = value
+    if not cleaned and not marked:
+        return cleaned, problems  # nothing to route (a row with no answers costs no routing walk)
     applicable = applicable_ids(q, cleaned)
     for answer_id in marked:  # «–» from the Excel file: not asked, unless routing says it is
         if answer_id not in applicable:
@@ -277,9 +342,20 @@ def _rule(q: Questionnaire, answer_id: str) -> str:
     return cond.to_text(f.condition, lambda ref, code: q.field(ref).label_of(code) if q.has_field(ref) else code)
 
 
+# -- queueing (the web import: a worker checks and stores) ---------------------------------
+def queue_import(session: Session, round_: Round, raw: bytes, filename: str, actor: str) -> ImportJob:
+    """An import job for the worker, holding the file until it has run (the caller commits)."""
+    job = ImportJob(round_id=round_.id, filename=filename[:255], sha256=hashlib.sha256(raw).hexdigest(),
+                    data=raw, status="queued", created_by=actor, created_at=utcnow())
+    session.add(job)
+    session.flush()
+    return job
+
+
 # -- storing --------------------------------------------------------------------------------
 def import_answers(session: Session, round_: Round, raw: bytes, actor: str, filename: str = "",
-                   dry_run: bool = False, now: datetime | None = None) -> ImportReport:
+                   dry_run: bool = False, now: datetime | None = None,
+                   progress: Callable[[int], None] | None = None) -> ImportReport:
     """Check everything, then store everything (or raise ``ImportRejected`` having stored nothing)."""
     if is_frozen(session, round_):
         raise ImportRejected([Problem("", "", f"omgången {round_.id} är fryst; häv frysningen innan du importerar")])
@@ -288,7 +364,7 @@ def import_answers(session: Session, round_: Round, raw: bytes, actor: str, file
         select(Organisation).join(RoundOrganisation).where(RoundOrganisation.round_id == round_.id))}
     known = set(session.scalars(select(Organisation.code)))
     checked, problems = check_document(q, parse_document(raw, filename),
-                                       {code: org.name for code, org in members.items()}, known)
+                                       {code: org.name for code, org in members.items()}, known, progress)
     if problems:
         raise ImportRejected(problems)
     report = ImportReport(responses=len(checked), sha256=hashlib.sha256(raw).hexdigest())

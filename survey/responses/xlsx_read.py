@@ -1,4 +1,4 @@
-"""Read the engine's own Excel answer file back into an answers document.
+"""Read the engine's own Excel answer file back into an answers document, row by row.
 
 Only the machine-readable sheet ``Koder`` is read (first row: column names and answer ids;
 first column: organisation codes). The result has the shape of the JSON answers document,
@@ -14,12 +14,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from survey.reports.answer_file import NOT_ASKED_MARK, ORG_COLUMNS
 
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+# A whole round's answer file unpacks to a few megabytes (its free texts included). openpyxl
+# parses a sheet that does not declare its size once in full just to find the size (about 4 s
+# per 40 MB here), so this bound is also the bound on the time a hostile file can cost.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# An answer file has one row per organisation of a round (311 at most today): far more rows is
+# not an answer file, and reading them would only cost time (openpyxl reads some 5,000 rows a
+# second on a busy machine). Refused up front when the sheet says so, else when read that far.
+MAX_ROWS = 10_000
 SHEET = "Koder"
 # OOXML writes a literal «_x000D_» in text as «_x005F_x000D_»; openpyxl leaves it escaped.
 _ESCAPED = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)")
@@ -53,10 +61,18 @@ def read_answer_file(raw: bytes) -> dict[str, Any]:
         if SHEET not in workbook.sheetnames:
             raise AnswerFileError(f"bladet «{SHEET}» saknas: det här är inte en svarsfil från enkätverktyget")
         questionnaire = _custom_property(workbook, "survey.questionnaire") or _about(workbook)
-        responses = _responses(workbook[SHEET])
-    finally:
+        sheet = workbook[SHEET]
+        _check_size(sheet.max_row)
+        sheet.reset_dimensions()  # read every row there is, whatever the sheet claims
+        rows = sheet.iter_rows()
+        header_cells = next(rows, None)
+        if header_cells is None:
+            raise AnswerFileError(f"bladet «{SHEET}» är tomt")
+        header = _header(header_cells)
+    except BaseException:
         workbook.close()
-    return {"questionnaire": questionnaire, "responses": responses}
+        raise
+    return {"questionnaire": questionnaire, "responses": _responses(workbook, rows, header)}
 
 
 def _check_zip(raw: bytes) -> None:
@@ -67,6 +83,16 @@ def _check_zip(raw: bytes) -> None:
         raise AnswerFileError("filen är inte en giltig Excelfil (xlsx)") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise AnswerFileError(f"filen packas upp till mer än {MAX_UNPACKED_BYTES // 2**20} MB")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _check_size(declared_rows: int | None) -> None:
+    if declared_rows is not None and declared_rows - 1 > MAX_ROWS:
+        raise AnswerFileError(f"bladet «{SHEET}» har {_number(declared_rows - 1)} rader; en svarsfil har en rad "
+                              f"per organisation (högst {_number(MAX_ROWS)} rader läses)")
 
 
 def _custom_property(workbook: Any, name: str) -> str | None:
@@ -86,23 +112,24 @@ def _about(workbook: Any) -> str | None:
     return None
 
 
-def _responses(sheet: Any) -> list[dict[str, Any]]:
-    rows = sheet.iter_rows()
-    header_cells = next(rows, None)
-    if header_cells is None:
-        raise AnswerFileError(f"bladet «{SHEET}» är tomt")
-    header = _header(header_cells)
-    responses = []
-    for number, cells in enumerate(rows, 2):
-        values = {name: _value(cell, name, number) for name, cell in zip(header, cells, strict=False)
-                  if name}
-        if values.get("organisation") in (None, "") and not any(
-                v not in (None, "") for v in values.values()):
-            continue  # a blank line
-        if values.get("status") == "not_submitted":
-            continue  # the organisation sent nothing: the row carries no answers
-        responses.append(_response(values, number))
-    return responses
+def _responses(workbook: Any, rows: Iterator[Any], header: list[str]) -> Iterator[dict[str, Any]]:
+    """The rows of ``Koder`` one at a time (read-only mode streams the sheet's XML), so a
+    file of half a million rows is checked in bounded memory; the workbook closes at the end."""
+    try:
+        for number, cells in enumerate(rows, 2):
+            if number > MAX_ROWS + 1:
+                raise AnswerFileError(f"bladet «{SHEET}» har fler än {_number(MAX_ROWS)} rader; en svarsfil har "
+                                      f"en rad per organisation (läsningen avbröts vid rad {_number(number)})")
+            values = {name: _value(cell, name, number) for name, cell in zip(header, cells, strict=False)
+                      if name}
+            if values.get("organisation") in (None, "") and not any(
+                    v not in (None, "") for v in values.values()):
+                continue  # a blank line
+            if values.get("status") == "not_submitted":
+                continue  # the organisation sent nothing: the row carries no answers
+            yield _response(values, number)
+    finally:
+        workbook.close()
 
 
 def _header(cells: Any) -> list[str]:

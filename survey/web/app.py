@@ -12,6 +12,7 @@ from flask import Flask
 
 from survey import config
 from survey.formatting import format_share, format_swedish_number
+from survey.web import jobs
 from survey.web.extensions import csrf, db
 
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     app.jinja_env.filters.update(swedish_number=_swedish_number, share=format_share)
+    jobs.init_app(app)
     _register_blueprints(app)
     return app
 

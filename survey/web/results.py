@@ -21,9 +21,9 @@ from wtforms.validators import DataRequired, Length
 
 from exports.xlsx import build_answer_file
 from survey.aggregation.aggregate import RoundData, RoundResults, routing_chains, routing_table
-from survey.db import Round, utcnow
+from survey.db import ImportJob, Round, utcnow
 from survey.questionnaire import Questionnaire
-from survey.responses.transfer import ImportRejected, answers_json, import_answers
+from survey.responses.transfer import answers_json, queue_import
 from survey.results import (
     SnapshotError,
     current_snapshot,
@@ -36,10 +36,10 @@ from survey.results import (
 from survey.web.admin.forms import filled
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
+from survey.web.jobs import jobs
 
 bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN_PROBLEMS = 200
 
 
 class FreezeForm(FlaskForm):
@@ -217,20 +217,36 @@ def lift(round_id: int) -> WerkzeugResponse:
 @bp.post("/<int:round_id>/import")
 @staff_required()
 def upload(round_id: int) -> ResponseReturnValue:
+    """Queue the file for the worker and show the import's page (its progress, then the outcome)."""
     round_ = _round(round_id)
     form = ImportForm()
     if not form.validate_on_submit():
         flash("Välj en fil att importera.", "error")
         return redirect(url_for("results.overview", round_id=round_id))
     file = form.file.data
-    try:
-        report = import_answers(db_session(), round_, file.read(), current_user.email, file.filename or "")
-    except ImportRejected as rejected:
-        db.session.rollback()
-        return render_template("results/import_rejected.html", round=round_,
-                               problems=rejected.problems[:SHOWN_PROBLEMS],
-                               total=len(rejected.problems), filename=file.filename), 422
+    job = queue_import(db_session(), round_, file.read(), file.filename or "", current_user.email)
     db.session.commit()
-    flash(f"{report.responses} svar importerades ({report.submitted} inskickade, {report.drafts} utkast).",
-          "success")
-    return redirect(url_for("results.overview", round_id=round_id))
+    jobs().run_import(job.id)
+    return redirect(url_for("results.import_status", round_id=round_id, job_id=job.id), 303)
+
+
+def _job(round_id: int, job_id: int) -> tuple[Round, ImportJob]:
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.round_id != round_id:
+        abort(404)
+    return _round(round_id), job
+
+
+@bp.get("/<int:round_id>/import/<int:job_id>")
+@staff_required()
+def import_status(round_id: int, job_id: int) -> tuple[str, int]:
+    round_, job = _job(round_id, job_id)
+    return render_template("results/import_job.html", round=round_, job=job), 422 if job.status == "rejected" else 200
+
+
+@bp.get("/<int:round_id>/import/<int:job_id>.json")
+@staff_required()
+def import_status_json(round_id: int, job_id: int) -> dict[str, Any]:
+    _, job = _job(round_id, job_id)
+    return {"status": job.status, "rows_read": job.rows_read, "problem_count": job.problem_count,
+            "finished": job.status not in ("queued", "running")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -21,13 +22,12 @@ from survey.web.admin.forms import LoginForm, PasswordChangeForm, filled
 from survey.web.auth import StaffPrincipal, safe_next, session_expiry, staff_required, touch
 from survey.web.extensions import db, db_session
 
-# Per address: a handful of guesses per quarter hour; per client address: enough for an
-# office behind one NAT, too few for a password spray.
-LOGIN_WINDOW = 15 * 60
-LOGIN_LIMIT_PER_EMAIL = 5
-LOGIN_LIMIT_PER_IP = 50
+# Throttling is by source, never by account alone: a wrong password from elsewhere must not keep
+# the real person out. Per account at one address a handful of free guesses, per address enough
+# for an office behind one NAT; past them each evaluated attempt waits longer (doubling).
+PER_ACCOUNT_AND_ADDRESS = throttle.Backoff(free=5, first_delay=30, max_delay=15 * 60)
+PER_ADDRESS = throttle.Backoff(free=50, first_delay=5, max_delay=15 * 60)
 FAILED = "Fel e-postadress eller lösenord."
-THROTTLED = "För många inloggningsförsök. Vänta en kvart och försök sedan igen."
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -37,30 +37,55 @@ def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form, errors=errors_of(form))
-    email = filled(form.email.data).strip().lower()
-    if not _within_limits(email):
-        record(db_session(), email, "login.throttled", ip=request.remote_addr)
-        db.session.commit()
-        return _login_failed(form, THROTTLED, 429)
+    email, address = filled(form.email.data).strip().lower(), request.remote_addr or "-"
+    keys = _throttle_keys(email, address)
+    wait = throttle.reserve(db_session(), keys)
+    db.session.commit()  # the attempt is counted before the (slow) password check
+    if wait:
+        return _throttled(form, wait)
     user = authenticate(db_session(), email, filled(form.password.data))
     if user is None:
-        record(db_session(), email, "login.failed", ip=request.remote_addr)
+        _record_failure(email, address, keys)
         db.session.commit()
         return _login_failed(form, FAILED, 200)
-    throttle.reset(db_session(), f"login:email:{email}")
+    throttle.clear(db_session(), keys[0][0])
+    throttle.release(db_session(), *keys[1])
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    token, staff_session = start_session(db_session(), user, request.remote_addr or "",
-                                         request.user_agent.string)
-    record(db_session(), user.email, "login", ip=request.remote_addr)
+    token, staff_session = start_session(db_session(), user, address, request.user_agent.string)
+    record(db_session(), user.email, "login", ip=address)
     db.session.commit()
     login_user(StaffPrincipal(user, staff_session, token))
     return redirect(safe_next(form.next.data))
 
 
-def _within_limits(email: str) -> bool:
-    by_email = throttle.allow(db_session(), f"login:email:{email}", LOGIN_LIMIT_PER_EMAIL, LOGIN_WINDOW)
-    by_ip = throttle.allow(db_session(), f"login:ip:{request.remote_addr}", LOGIN_LIMIT_PER_IP, LOGIN_WINDOW)
-    return by_email and by_ip
+def _throttle_keys(email: str, address: str) -> list[tuple[str, throttle.Backoff]]:
+    return [(f"login:{address}:{email}", PER_ACCOUNT_AND_ADDRESS), (f"login:{address}", PER_ADDRESS)]
+
+
+def _record_failure(email: str, address: str, keys: list[tuple[str, throttle.Backoff]]) -> None:
+    """The failure, and when it starts or lengthens a wait, that too (refused attempts are
+    not logged one by one: they change nothing, and an attacker could flood the log)."""
+    record(db_session(), email, "login.failed", ip=address)
+    for (key, policy), scope in zip(keys, ("account_and_address", "address"), strict=True):
+        failures = throttle.attempts(db_session(), key)
+        delay = policy.delay(failures)
+        if delay:
+            record(db_session(), email, "login.throttled", ip=address, scope=scope, failures=failures,
+                   wait_seconds=int(delay))
+
+
+def _throttled(form: LoginForm, wait: int) -> tuple[str, int, dict[str, str]]:
+    message = (f"För många misslyckade inloggningar från din dator. Vänta {_duration(wait)} "
+               "och försök sedan igen.")
+    page, status = _login_failed(form, message, 429)
+    return page, status, {"Retry-After": str(wait)}
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} sekund{'er' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minut{'er' if minutes != 1 else ''}"
 
 
 def _login_failed(form: LoginForm, message: str, status: int) -> tuple[str, int]:

@@ -60,7 +60,8 @@ ACTION_LABELS = {
     "member.extend": "Sista svarsdagen ändrades för en organisation",
     "link.replace": "Länken byttes ut", "response.reopen": "Svaret öppnades igen",
     "response.entry": "Svar registrerades av personal", "response.submit": "Svaret skickades in av personal",
-    "mail.invitation": "Inbjudningar skickades", "mail.reminder": "Påminnelser skickades",
+    "mail.invitation": "Inbjudningar köades", "mail.reminder": "Påminnelser köades",
+    "mail.retry": "Misslyckade utskick köades igen",
     "mail.template": "Utskicksmallen ändrades", "contact.edit": "Kontaktuppgifter ändrades",
     "contact.import": "Kontaktuppgifter importerades",
     "results.freeze": "Resultaten frystes", "results.lift": "Frysningen hävdes",
@@ -75,7 +76,7 @@ DETAIL_LABELS = {
     "sent": "skickade till", "failed": "misslyckades", "no_address": "saknar adress",
     "messages": "meddelanden", "backend": "sätt", "kind": "mall", "changes": "ändringar",
     "answers": "svar", "from": "från tillstånd", "opens_on": "öppnar", "closes_on": "stänger",
-    "questionnaire": "enkät", "number": "kvittensnummer", "to": "till",
+    "questionnaire": "enkät", "mailing": "utskick", "number": "kvittensnummer", "to": "till",
 }
 
 

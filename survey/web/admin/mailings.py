@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -13,20 +13,24 @@ from survey.mail.mailings import (
     KIND_LABELS,
     PLACEHOLDERS,
     check_template,
+    mail_status,
     plan_mailing,
+    queue_mailing,
+    retry_failed,
     save_template,
-    send_mailing,
     sent_mail,
     template_for,
 )
 from survey.web.admin import bp
-from survey.web.admin.common import actor, errors_of, get_round, secret
+from survey.web.admin.common import ActionForm, actor, errors_of, get_round, secret
 from survey.web.admin.forms import SendForm, TemplateForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
+from survey.web.jobs import jobs
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
+STATUS_LABELS = {"queued": "Köat", "sending": "Skickas", "sent": "Skickat", "failed": "Misslyckades"}
 MERGE_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -43,6 +47,8 @@ def mailings(round_id: int) -> str:
     log = sent_mail(db_session(), round_)
     return render_template("admin/mailings.html", round=round_, templates=templates, log=log,
                            kind_labels=KIND_LABELS, backend=_backend_name(),
+                           status=mail_status(db_session(), round_), status_labels=STATUS_LABELS,
+                           retry_form=ActionForm(),
                            invite_form=SendForm(kind="invitation", formdata=None),
                            remind_form=SendForm(kind="reminder", formdata=None), crumbs=crumbs(round_))
 
@@ -77,27 +83,49 @@ def mail_send(round_id: int) -> WerkzeugResponse | str:
     if not form.validate_on_submit() or form.kind.data not in KIND_LABELS:
         abort(400)
     config = current_app.config
-    options = dict(secret=secret(), base_url=config["BASE_URL"],
-                   sender=config.get("MAIL_FROM") or DEFAULT_SENDER, resend=form.resend.data)
     try:
         if form.confirmed.data != "1":  # first say what it would do: count, recipients, a message
-            plan, outgoing = plan_mailing(db_session(), round_, form.kind.data, **options)
-            return render_template("admin/mail_confirm.html", round=round_, form=form, plan=plan,
-                                   outgoing=outgoing, kind_label=KIND_LABELS[form.kind.data],
+            preview, drafts = plan_mailing(db_session(), round_, filled(form.kind.data), secret=secret(),
+                                           base_url=config["BASE_URL"], resend=form.resend.data)
+            return render_template("admin/mail_confirm.html", round=round_, form=form, plan=preview,
+                                   drafts=drafts, kind_label=KIND_LABELS[form.kind.data],
                                    crumbs=crumbs(round_))
-        result = send_mailing(db_session(), round_, form.kind.data, backend_from_config(config), actor(),
-                              **options)
+        plan = queue_mailing(db_session(), round_, filled(form.kind.data), actor(), secret=secret(),
+                             base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
+                             resend=form.resend.data)
     except MailError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.mailings", round_id=round_.id))
     db.session.commit()
-    label = KIND_LABELS[result.kind].lower()
-    flash(f"{label.capitalize()} skickad till {len(result.sent)} organisationer ({result.messages} meddelanden)."
-          + (f" {result.skipped} hoppades över." if result.skipped else "")
-          + (f" Misslyckades för {len(result.failed)}: {', '.join(result.failed[:10])}." if result.failed else "")
-          + (f" {len(result.no_address)} saknar e-postadress: {', '.join(result.no_address[:10])}"
-             + (" …" if len(result.no_address) > 10 else "") + "." if result.no_address else ""),
-          "error" if result.failed else "success")
+    if plan.messages:
+        jobs().deliver_mailing(plan.mailing_id)
+    label = KIND_LABELS[plan.kind].lower()
+    flash(f"{label.capitalize()} köad till {len(plan.organisations)} organisationer ({plan.messages} meddelanden); "
+          "status för varje meddelande visas nedan."
+          + (f" {plan.skipped} hoppades över." if plan.skipped else "")
+          + (f" {len(plan.no_address)} saknar e-postadress: {', '.join(plan.no_address[:10])}"
+             + (" …" if len(plan.no_address) > 10 else "") + "." if plan.no_address else ""),
+          "success")
+    return redirect(url_for("admin.mailings", round_id=round_.id))
+
+
+@bp.post("/rundor/<int:round_id>/utskick/forsok-igen")
+@staff_required()
+def mail_retry(round_id: int) -> WerkzeugResponse:
+    """Queue failed messages again: one (``mail`` in the form) or all of the round's."""
+    round_ = get_round(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    mail_id = request.form.get("mail", type=int)
+    try:
+        mailing_ids = retry_failed(db_session(), round_, actor(), mail_id)
+    except MailError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.mailings", round_id=round_.id))
+    db.session.commit()
+    for mailing_id in mailing_ids:
+        jobs().deliver_mailing(mailing_id)
+    flash("Meddelandet är köat igen." if mail_id else "De misslyckade meddelandena är köade igen.", "success")
     return redirect(url_for("admin.mailings", round_id=round_.id))
 
 

@@ -8,7 +8,6 @@ organisation's own extension replaces the round's closing day when it is later.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -18,13 +17,14 @@ from flask import abort, current_app, make_response, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey import throttle
 from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
 from survey.formatting import local_date, today
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
 from survey.reports.progress import deadline_of, effective_state
 from survey.rounds.links import looks_like_token, token_hash
-from survey.throttle import allow
+from survey.staff.audit import record
 
 WRONG_TOKEN_LIMIT = 20  # wrong tokens per client address and window
 WRONG_TOKEN_WINDOW = 15 * 60
@@ -119,36 +119,32 @@ def questionnaire_for(session: Session, invitation: Invitation) -> Questionnaire
 
 
 def invitation_or_abort(token: str) -> Invitation:
-    """The invitation of this request's token; a wrong token gets the plain 'not valid' page.
+    """The invitation of this request's token; a wrong or revoked token gets the plain 'not
+    valid' page (404), always the same one.
 
-    Wrong tokens are counted per client address in the shared throttle, so guessing is slow
-    across all workers. Past the limit the address gets 429 for *every* token, right or wrong
-    (otherwise the status would still tell a right guess apart); each worker remembers the
-    block in memory so that a good request costs no extra query.
+    Wrong tokens are counted per client address in the shared throttle (one atomic UPSERT),
+    and the first one past the limit in a window is recorded in the audit log. Nothing is
+    refused for it: a link is 256 random bits, so guessing cannot succeed, while refusing
+    would lock out everyone behind an office's address and, unless right tokens were refused
+    too, tell right from wrong. A valid link therefore always works, and a wrong one answers
+    the same whether its address is past the limit or not.
     """
     from survey.web.extensions import db, db_session
 
-    address = request.remote_addr or "-"
-    blocked: dict[str, float] = current_app.extensions.setdefault("respond_blocked", {})
-    if blocked.get(address, 0.0) > time.monotonic():
-        abort(status_page(429))
     invitation = find_invitation(db_session(), token)
     if invitation is None:
-        allowed = allow(db_session(), f"respond-token:{address}", WRONG_TOKEN_LIMIT,
-                        WRONG_TOKEN_WINDOW)
+        address = request.remote_addr or "-"
+        if throttle.count(db_session(), f"respond-token:{address}", WRONG_TOKEN_WINDOW) == WRONG_TOKEN_LIMIT + 1:
+            record(db_session(), "system", "respond.wrong_tokens", ip=address, limit=WRONG_TOKEN_LIMIT,
+                   window_seconds=WRONG_TOKEN_WINDOW)
         db.session.commit()
-        if not allowed:
-            blocked[address] = time.monotonic() + WRONG_TOKEN_WINDOW
-        abort(status_page(404 if allowed else 429))
+        abort(not_valid_page())
     return invitation
 
 
-def status_page(status: int) -> FlaskResponse:
-    """A plain page for a link that is not valid (404) or tried too often (429)."""
-    response = make_response(render_template("respond/invalid.html", too_many=status == 429), status)
-    if status == 429:
-        response.headers["Retry-After"] = str(WRONG_TOKEN_WINDOW)
-    return response
+def not_valid_page() -> FlaskResponse:
+    """The plain page for a link that is not valid (404)."""
+    return make_response(render_template("respond/invalid.html"), 404)
 
 
 def current_today() -> date:

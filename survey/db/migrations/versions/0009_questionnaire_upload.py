@@ -1,7 +1,7 @@
 """Who loaded each questionnaire version (staff upload definitions from the admin).
 
 Revision ID: 0009_questionnaire_upload
-Revises: 0006_merge
+Revises: 0007_jobs
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_questionnaire_upload"
-down_revision: str | Sequence[str] | None = "0006_merge"
+down_revision: str | Sequence[str] | None = "0007_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
