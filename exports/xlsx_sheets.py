@@ -232,5 +232,5 @@ def _basis_text(content: AnswerFile) -> str:
     if info.snapshot_version is None:
         return "Aktuella svar (ej frysta) när filen skapades."
     at = local_naive(info.snapshot_at).strftime("%Y-%m-%d %H:%M") if info.snapshot_at else "?"
-    return (f"Fryst version {info.snapshot_version} av rundans resultat ({at} svensk tid), "
+    return (f"Fryst version {info.snapshot_version} av omgångens resultat ({at} svensk tid), "
             f"SHA-256 {info.snapshot_hash}")

@@ -79,3 +79,13 @@ def format_percent(value: Decimal | float, decimals: int = 1) -> str:
 def format_share(share: float | None) -> str:
     """A share of 1 as a whole percentage (``0,904…`` → ``90 %``); «–» when nobody answered."""
     return "–" if share is None else format_percent(share * 100, decimals=0)
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({c: " " for c in '/\\:*?"<>|\t\r\n'})
+
+
+def file_name(*words: object, suffix: str) -> str:
+    """A download's name in words, ``Svar Region Kalmar län 2025.xlsx``: characters that no
+    file system takes become spaces (send it with an RFC 6266 ``filename*``)."""
+    text = " ".join(str(word) for word in words if str(word).strip())
+    return " ".join(text.translate(_NOT_IN_FILE_NAMES).split()) + suffix

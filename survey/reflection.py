@@ -31,12 +31,13 @@ from survey.db import (
     utcnow,
 )
 from survey.errors import Refused
+from survey.formatting import today
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import Value
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
 from survey.reports.reflection import Reflection, build_reflection
 from survey.results import round_data
-from survey.rounds.lifecycle import questionnaire_of
+from survey.rounds.lifecycle import questionnaire_of, round_state
 from survey.rounds.links import looks_like_token, token_hash
 from survey.text import clean_text
 
@@ -68,8 +69,8 @@ def is_published(session: Session, round_: Round) -> bool:
 def publish(session: Session, round_: Round, actor: str,
             questions: Sequence[ReflectionQuestion] | None = None, now: datetime | None = None) -> None:
     """Open the results and each organisation's reflection pages (a closed round only)."""
-    if round_.state not in ("closed", "archived"):
-        raise ReflectionError("Resultaten kan publiceras först när rundan är stängd.")
+    if round_state(round_, today()) not in ("closed", "archived"):
+        raise ReflectionError("Resultaten kan publiceras först när omgången är stängd.")
     chosen = tuple(questions or default_reflection_questions(questionnaire_of(round_)))
     document = [{"stem": question.stem, "items": list(question.items)} for question in chosen]
     now = now or utcnow()

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from survey.aggregation.aggregate import Extension, OrgInfo, ResponseData, RoundData, RoundInfo, RoundResults, aggregate
 from survey.db import Answer, Organisation, Response, ResultSnapshot, Round, RoundOrganisation, utcnow
+from survey.formatting import today
 from survey.questionnaire.routing import effective_answers
 from survey.questionnaire.values import is_blank
-from survey.rounds.lifecycle import questionnaire_of
+from survey.rounds.lifecycle import questionnaire_of, round_state
 
 SNAPSHOT_FORMAT = 1
 
@@ -70,7 +71,7 @@ def round_results(session: Session, round_: Round, include_drafts: bool = False)
 
 
 def round_info(session: Session, round_: Round) -> RoundInfo:
-    return RoundInfo(round_.id, round_.name, round_.opens_on, round_.closes_on, round_.state,
+    return RoundInfo(round_.id, round_.name, round_.opens_on, round_.closes_on, round_state(round_, today()),
                      tuple(_extensions(session, round_)))
 
 
@@ -166,7 +167,7 @@ def _data_from_document(round_: Round, snapshot: ResultSnapshot) -> RoundData:
 def snapshot_data(round_: Round, snapshot: ResultSnapshot) -> RoundData:
     """The frozen round, after checking that nothing about it has changed since the freeze."""
     if document_hash(snapshot.data) != snapshot.content_hash:
-        raise SnapshotError(f"version {snapshot.version} av runda {round_.id} stämmer inte med sin "
+        raise SnapshotError(f"version {snapshot.version} av omgång {round_.id} stämmer inte med sin "
                             f"kontrollsumma {snapshot.content_hash[:12]}…")
     data = _data_from_document(round_, snapshot)
     if data.questionnaire.content_hash != snapshot.questionnaire_hash:
@@ -188,7 +189,7 @@ def snapshot_version(session: Session, round_: Round, version: int) -> ResultSna
     found = session.scalar(select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id,
                                                         ResultSnapshot.version == version))
     if found is None:
-        raise SnapshotError(f"runda {round_.id} har ingen fryst version {version}")
+        raise SnapshotError(f"omgång {round_.id} har ingen fryst version {version}")
     return found
 
 
@@ -238,7 +239,7 @@ def lift_freeze(session: Session, round_: Round, actor: str, reason: str,
     """Lift the freeze in force (so answers may be imported again); the snapshot stays."""
     current = current_snapshot(session, round_)
     if current is None:
-        raise SnapshotError(f"runda {round_.id} är inte fryst")
+        raise SnapshotError(f"omgång {round_.id} är inte fryst")
     if not reason.strip():
         raise SnapshotError("ange ett skäl till att frysningen hävs")
     current.lifted_at, current.lifted_by, current.lift_reason = now or utcnow(), actor, reason.strip()

@@ -72,7 +72,7 @@ def test_dates_editable_until_opening_then_frozen(admin_client: FlaskClient) -> 
 def test_close_archive_and_their_order(admin_client: FlaskClient, kommun_round: Round) -> None:
     url = f"/admin/rundor/{kommun_round.id}/status/"
     page = post(admin_client, url + "archive", follow_redirects=True).get_data(as_text=True)
-    assert "Stäng rundan innan den arkiveras." in page
+    assert "Stäng omgången innan den arkiveras." in page
     post(admin_client, url + "close")
     post(admin_client, url + "archive")
     db.session.refresh(kommun_round)

@@ -33,7 +33,8 @@ from tests.staff_helpers import IsolatedClient, answer, first_answer_ids, make_s
 PUBLIC, STAFF, ADMIN, RESPONDENT = "public", "staff", "admin", "respondent"
 VISITORS = ("anonymous", "respondent_a", "respondent_b", "analyst", "admin")
 # Routes open to everyone.
-PUBLIC_ENDPOINTS = {"static", "health.healthz", "admin.login"}
+PUBLIC_ENDPOINTS = {"static", "health.healthz", "admin.login", "public.start", "public.accessibility",
+                    "public.privacy", "public.contact", "public.favicon"}
 # The staff blueprint, route by route: a view that loses its decorator fails here.
 ADMIN_BLUEPRINT = {
     "admin.users": ADMIN, "admin.user_new": ADMIN, "admin.user_edit": ADMIN,
@@ -41,7 +42,7 @@ ADMIN_BLUEPRINT = {
     **{endpoint: STAFF for endpoint in (
         "admin.index", "admin.logout", "admin.session_status", "admin.session_extend",
         "admin.change_password", "admin.round_new", "admin.round_detail", "admin.round_edit",
-        "admin.round_state_change", "admin.round_questionnaire", "admin.round_extend",
+        "admin.round_state_change", "admin.round_close_confirm", "admin.round_questionnaire", "admin.round_extend",
         "admin.round_events_page", "admin.progress", "admin.progress_xlsx", "admin.member",
         "admin.member_extend", "admin.member_link", "admin.response_view", "admin.response_reopen",
         "admin.response_history", "admin.response_entry", "admin.response_submit", "admin.mailings",

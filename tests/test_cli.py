@@ -83,13 +83,13 @@ def test_setup_twice_changes_nothing(runner: FlaskCliRunner) -> None:
 
 def test_round_create_list_and_links(runner: FlaskCliRunner) -> None:
     code, output = invoke(runner, "round", "create", "--questionnaire", "kommuner-2025", "--orgs", "kommun",
-                          "--opens", "2026-09-23", "--closes", "2026-10-19", "--name", "Kommuner 2026")
+                          "--opens", "2036-09-23", "--closes", "2036-10-19", "--name", "Kommuner 2036")
     assert code == 0, output
     round_id = output.strip().splitlines()[-1]
     assert round_id.isdigit()
     rounds = json.loads(invoke(runner, "round", "list", "--json")[1])
-    assert {"id": int(round_id), "name": "Kommuner 2026", "questionnaire": "kommuner-2025",
-            "state": "planned", "opens": "2026-09-23", "closes": "2026-10-19",
+    assert {"id": int(round_id), "name": "Kommuner 2036", "questionnaire": "kommuner-2025",
+            "state": "planned", "opens": "2036-09-23", "closes": "2036-10-19",
             "organisations": 290} in rounds
     links = json.loads(invoke(runner, "round", "links", round_id, "--json")[1])
     assert len(links) == 290 and len({link["url"] for link in links}) == 290

@@ -144,7 +144,7 @@ def test_lifting_a_freeze_allows_imports_again(round_: Round) -> None:
 def test_freeze_from_the_command_line(runner: FlaskCliRunner, round_: Round, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["freeze", str(round_.id), "--note", "Publicering"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"frös version 1 av runda {round_.id}: 3 av 21 inskickade, sha256 ")
+    assert result.output.startswith(f"frös version 1 av omgång {round_.id}: 3 av 21 inskickade, sha256 ")
     assert "oförändrad" in runner.invoke(cli, ["freeze", str(round_.id)]).output
     reopen_and_change(round_, "03")
     frozen = json.loads(runner.invoke(cli, ["export", "results", str(round_.id), "--json"]).stdout)

@@ -83,7 +83,7 @@ def test_every_problem_is_listed_and_nothing_is_stored(round_: Round) -> None:
     assert by_place[("03", "q03_leg")] == "Svaret måste vara text."
     assert by_place[("03", "q13")] == "Endast ett svar får anges."
     assert by_place[("9999", "")] == "okänd organisationskod"
-    assert ("0180", "", "ingår inte i rundan") in problems
+    assert ("0180", "", "ingår inte i omgången") in problems
     assert ("0180", "", "status ska vara draft eller submitted, inte «klar»") in problems
     assert by_place[("04", "")] == "submitted_at anges bara för inskickade svar"
     assert by_place[("05", "")].startswith("submitted_at «igår» är ingen tidpunkt")
@@ -99,7 +99,7 @@ def test_every_problem_is_listed_and_nothing_is_stored(round_: Round) -> None:
     (b"[1, 2, 3]", "filen ska innehålla ett JSON-objekt med «questionnaire» och «responses»"),
     (b"{\"questionnaire\": \"regioner-2025\", \"responses\": {}}", "«responses» saknas eller är inte en lista"),
     (b"{\"questionnaire\": \"kommuner-2025\", \"responses\": []}",
-     "filen gäller enkäten «kommuner-2025», rundan besvarar «regioner-2025»"),
+     "filen gäller enkäten «kommuner-2025», omgången besvarar «regioner-2025»"),
     (b"{\"questionnaire\": \"regioner-2025\", \"responses\": [{\"organisation\": \"01\", \"status\": \"draft\","
      b" \"answers\": {\"q01\": \"ja\", \"q01\": \"nej\"}}]}",
      "ogiltig JSON: nyckeln «q01» förekommer två gånger i samma objekt"),
@@ -170,7 +170,7 @@ def test_a_frozen_round_refuses_imports(round_: Round) -> None:
     freeze_round(db.session, round_, "test@example.se")
     db.session.commit()
     assert rejected(round_, document(GOOD)) == [
-        ("", "", f"rundan {round_.id} är fryst; häv frysningen innan du importerar")]
+        ("", "", f"omgången {round_.id} är fryst; häv frysningen innan du importerar")]
 
 
 def test_the_cli_lists_every_error_and_exits_1(runner: FlaskCliRunner, round_: Round, tmp_path: Path) -> None:

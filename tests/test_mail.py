@@ -42,7 +42,8 @@ def _mails(app: Flask) -> list[email.message.Message]:
 
 def test_invitations_go_to_every_contact_once(app: Flask, admin_client: FlaskClient, kommun_round: Round) -> None:
     _contacts()
-    page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation"},
+    page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka",
+                {"kind": "invitation", "confirmed": "1"},
                 follow_redirects=True).get_data(as_text=True)
     assert "köad till 2 organisationer (3 meddelanden)" in page and "1 saknar e-postadress: Upplands Väsby" in page
     mails = _mails(app)
@@ -57,9 +58,10 @@ def test_invitations_go_to_every_contact_once(app: Flask, admin_client: FlaskCli
         ("invitation", ADMIN, "sent", "file", 1)] * 3
     assert all(m.sent_at is not None and m.error is None for m in log)
     # Sending again reaches nobody new; with «resend» everyone again.
-    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation"})
+    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"})
     assert len(_mails(app)) == 3
-    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "resend": "y"})
+    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka",
+         {"kind": "invitation", "resend": "y", "confirmed": "1"})
     assert len(_mails(app)) == 6
     assert "eva.ek@stockholm.se" in admin_client.get(f"/admin/rundor/{kommun_round.id}/utskick").get_data(as_text=True)
 
@@ -67,7 +69,7 @@ def test_invitations_go_to_every_contact_once(app: Flask, admin_client: FlaskCli
 def test_reminders_skip_those_who_submitted(app: Flask, admin_client: FlaskClient, kommun_round: Round) -> None:
     _contacts()
     answer(kommun_round, "0180", complete_answers(kommun_round), submit_it=True)
-    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "reminder"})
+    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "reminder", "confirmed": "1"})
     assert [m["To"] for m in _mails(app)] == ["diarium@goteborg.se"]
     assert _mails(app)[0]["Subject"].startswith("Påminnelse")
 
@@ -80,7 +82,7 @@ def test_edited_template_is_used_and_checked(app: Flask, admin_client: FlaskClie
     assert "okända fält: {kommun}" in text and "måste innehålla {lank}" in text
     post(admin_client, url, {"subject": "Enkät till {organisation}", "body": "Svara här: {lank} senast {sista_dag}."},
          token_from=url)
-    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation"})
+    post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"})
     goteborg = next(m for m in _mails(app) if m["To"] == "diarium@goteborg.se")
     assert goteborg["Subject"] == "Enkät till Göteborg"
     assert goteborg.get_content().startswith("Svara här: http://localhost/svar/")
@@ -103,9 +105,10 @@ def test_console_backend_prints_the_message() -> None:
 def test_no_mail_to_a_closed_round(admin_client: FlaskClient, kommun_round: Round) -> None:
     kommun_round.state = "closed"
     db.session.commit()
-    page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation"},
+    page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka",
+                {"kind": "invitation", "confirmed": "1"},
                 token_from="/admin/", follow_redirects=True)
-    assert "Rundan är stängd" in page.get_data(as_text=True)
+    assert "Omgången är stängd" in page.get_data(as_text=True)
 
 
 def test_contacts_import_from_csv_all_or_nothing(admin_client: FlaskClient) -> None:

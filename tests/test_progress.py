@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -72,9 +72,18 @@ def test_deadlines_and_effective_state() -> None:
     assert deadline_of(DEADLINE, None) == DEADLINE
     assert deadline_of(DEADLINE, date(2025, 10, 26)) == date(2025, 10, 26)
     assert deadline_of(date(2025, 10, 26), DEADLINE) == date(2025, 10, 26)  # a round extension overtook it
-    assert effective_state("planned", date(2025, 9, 23), date(2025, 9, 23)) == "open"
-    assert effective_state("planned", date(2025, 9, 23), date(2025, 9, 22)) == "planned"
-    assert effective_state("closed", date(2025, 9, 23), date(2025, 10, 1)) == "closed"
+    opens, closes = date(2025, 9, 23), DEADLINE
+    assert effective_state("planned", opens, closes, date(2025, 9, 23)) == "open"
+    assert effective_state("planned", opens, closes, date(2025, 9, 22)) == "planned"
+    assert effective_state("closed", opens, closes, date(2025, 10, 1)) == "closed"
+    assert effective_state("archived", opens, closes, date(2025, 10, 1)) == "archived"
+    # after the last day a round is closed without anyone recording it, but not for an
+    # organisation whose extension is still running
+    day_after = closes + timedelta(days=1)
+    assert effective_state("open", opens, closes, day_after) == "closed"
+    assert effective_state("planned", opens, closes, day_after) == "closed"
+    assert effective_state("open", opens, closes, day_after, date(2025, 10, 26)) == "open"
+    assert effective_state("open", opens, closes, closes) == "open"
 
 
 def test_status_workbook_keeps_text_as_text() -> None:

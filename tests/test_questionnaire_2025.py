@@ -112,7 +112,10 @@ def test_wordings_verbatim_from_the_deck() -> None:
     assert [o.label for o in q.item("q01a").options] == [
         "Politisk nivå", "Högsta tjänstemannanivå", "Annan tjänstemannanivå"]
     assert q.field("q16b_6").label == "Information om möjligheterna att lämna klagomål till patientnämnd och IVO"
-    assert q.field("q03_cent").label == "Centrala stödfunktioner (t ex. HR, ekonomi, juridik, IT, kommunikation)"
+    # Verbatim except the wording fixes of issue 11: «t.ex.», a group not defined by itself.
+    assert q.field("q03_cent").label == "Centrala stödfunktioner (t.ex. HR, ekonomi, juridik, IT, kommunikation)"
+    assert q.field("q03_chef").label == "Verksamhetsnära chefer (t.ex. verksamhetschefer och enhetschefer)"
+    assert next(s for s in q.sections if s.id == "vardskador").title == "Arbetssätt för att identifiera vårdskador"
 
 
 def test_no_unfilled_placeholders(q2025: Questionnaire) -> None:

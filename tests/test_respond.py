@@ -281,15 +281,17 @@ def test_review_flags_missing_and_submit_is_guarded(app: Flask, client: FlaskCli
     first = client.post(invited.url(path="/skicka-in"), data=data)
     second = client.post(invited.url(path="/skicka-in"), data=data)  # a double click
     assert first.status_code == second.status_code == 303
-    assert first.headers["Location"].endswith("/kvitto")
+    assert "/kvitto?epost=" in first.headers["Location"]
     receipt = client.get(invited.url(path="/kvitto"))
     assert "Anna Andersson &lt;anna@example.se&gt;" in receipt.text and "Region Stockholm" in receipt.text
     submits = db.session.scalars(select(AnswerHistory).where(AnswerHistory.source == "submit")).all()
     assert submits == [] or all(h.new_value is None for h in submits)
     # Read-only afterwards.
     assert client.get(invited.url(path="/avsnitt/ansvar")).status_code == 200
-    refused = post_section_raw(client, invited, "ansvar", {"q02": "nej", "v__q02": "1"}, csrf_of(review.text))
-    assert refused.status_code == 303 and refused.headers["Location"].endswith("/kvitto")
+    refused = post_section_raw(client, invited, "ansvar", {"q02": "ja", "v__q02": "1"}, csrf_of(review.text))
+    assert refused.status_code == 409 and "Ändringen sparades inte" in refused.text  # changed: said so
+    unchanged = post_section_raw(client, invited, "ansvar", {"q02": "nej", "v__q02": "1"}, csrf_of(review.text))
+    assert unchanged.status_code == 303 and unchanged.headers["Location"].endswith("/kvitto")
 
 
 def post_section_raw(client: FlaskClient, invited: Invited, section: str, data: dict[str, str], csrf: str):  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ def test_round_lifecycle_from_the_cli(runner: FlaskCliRunner) -> None:
     code, output = run(runner, "round", "open", rid, "--actor", "skript")
     assert code == 0 and "open" in output
     code, output = run(runner, "round", "dates", rid, "--closes", later.isoformat())
-    assert code == 1 and "innan rundan har öppnat" in output
+    assert code == 1 and "innan omgången har öppnat" in output
     code, _ = run(runner, "round", "extend", rid, "--until", (later + timedelta(days=7)).isoformat(),
                   "--reason", "Sent utskick")
     assert code == 0

@@ -60,7 +60,8 @@ def round_create(questionnaire_id: str, selector: str, opens: datetime, closes: 
 def round_list(as_json: bool) -> None:
     rounds = db.session.scalars(select(Round).order_by(Round.id)).all()
     rows = [{"id": r.id, "name": r.name, "questionnaire": r.questionnaire_version.questionnaire_id,
-             "state": r.state, "opens": r.opens_on.isoformat(), "closes": r.closes_on.isoformat(),
+             "state": lifecycle.round_state(r, today()), "opens": r.opens_on.isoformat(),
+             "closes": r.closes_on.isoformat(),
              "organisations": len(r.members)} for r in rounds]
     if as_json:
         echo_json(rows)
@@ -105,9 +106,8 @@ def _state_command(state: str, service: str, help_text: str) -> None:
     def command(round_id: int, actor: str | None) -> None:
         r = get_round(round_id)
         function = getattr(lifecycle, service)
-        args = (db_session(), r, actor_name(actor)) + ((today(),) if state != "archive" else ())
-        commit_or_fail(lambda: function(*args))
-        click.echo(f"runda {r.id}: {r.state}")
+        commit_or_fail(lambda: function(db_session(), r, actor_name(actor), today()))
+        click.echo(f"runda {r.id}: {lifecycle.round_state(r, today())}")
 
 
 _state_command("open", "open_round", "Open a round now (early, or again after closing).")

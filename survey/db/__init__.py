@@ -24,7 +24,7 @@ from survey.db.mail import MAIL_KINDS, MAIL_STATUSES, Mailing, MailTemplate, Org
 from survey.db.reflection import Quote, ReflectionNote, ReflectionPublication, Theme, ThemeAssignment
 from survey.db.responses import Answer, AnswerHistory, Response
 from survey.db.results import ResultSnapshot
-from survey.db.rounds import AccessLink, Respondent, Round, RoundOrganisation
+from survey.db.rounds import AccessLink, Respondent, RespondentSession, Round, RoundOrganisation
 from survey.db.staff import SESSION_END_REASONS, AuditEvent, StaffSession, StaffUser, ThrottleState
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "NAMING_CONVENTION", "ORGANISATION_KINDS", "RESPONSE_STATUSES", "ROUND_STATES",
     "SESSION_END_REASONS", "STAFF_ROLES", "AccessLink", "Answer", "AnswerHistory", "AuditEvent", "Base",
     "MailTemplate", "Organisation", "OrganisationContact", "QuestionnaireVersion", "Quote", "ReflectionNote",
-    "ReflectionPublication", "Respondent", "Response", "ResultSnapshot", "Round", "RoundOrganisation", "SentMail",
+    "ReflectionPublication", "Respondent", "RespondentSession", "Response", "ResultSnapshot", "Round",
+    "RoundOrganisation", "SentMail",
     "StaffSession", "StaffUser", "Theme", "ThemeAssignment", "ThrottleState", "Timestamp", "utcnow",
 ]

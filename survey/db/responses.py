@@ -43,6 +43,8 @@ class Response(Base):
     submitted_by: Mapped[str | None] = mapped_column(sa.String(254))
     version: Mapped[int] = mapped_column(default=1)
     questionnaire_hash: Mapped[str] = mapped_column(sa.String(64))
+    # «PS-2025-0180-7K3Q»: given at the first submission and kept (a resubmission keeps it).
+    receipt_number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 

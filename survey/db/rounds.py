@@ -35,6 +35,8 @@ class Round(Base):
     state: Mapped[str] = mapped_column(sa.String(16), default="planned")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     results_published_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # When staff closed the round (it may be before ``closes_on``); cleared when it reopens.
+    closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship(back_populates="rounds")
     members: Mapped[list[RoundOrganisation]] = relationship(
@@ -101,3 +103,24 @@ class Respondent(Base):
     last_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     member: Mapped[RoundOrganisation] = relationship(back_populates="respondents")
+    sessions: Mapped[list[RespondentSession]] = relationship(
+        back_populates="respondent", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class RespondentSession(Base):
+    """A browser where a respondent gave their name: the cookie holds a random key, the table
+    its SHA-256, so «Spara och fortsätt senare» can end it for good (a copied cookie then no
+    longer acts as that person)."""
+
+    __tablename__ = "respondent_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    respondent_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("respondent.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    respondent: Mapped[Respondent] = relationship(back_populates="sessions")

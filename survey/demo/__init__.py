@@ -34,7 +34,7 @@ def ensure_demo(session: Session, today: date, secret: str, base_url: str) -> li
                                   today - timedelta(days=1), today + timedelta(days=26), name, secret=secret)
             round_.state = "open"
         links = round_links(round_, secret, base_url)
-        summary.append((f"{name} (runda {round_.id}):", links))
+        summary.append((f"{name} (omgång {round_.id}):", links))
     summary.append(_demo_2025(session, secret, base_url))
     summary.append(ensure_demo_reflection(session, secret, base_url))
     session.flush()
@@ -58,5 +58,5 @@ def _demo_2025(session: Session, secret: str, base_url: str) -> tuple[str, list[
 
     round_ = ensure_demo_2025(session, secret)
     url = f"{base_url}/admin/resultat/{round_.id}"
-    return (f"{round_.name} (runda {round_.id}, stängd och fryst):",
+    return (f"{round_.name} (omgång {round_.id}, stängd och fryst):",
             [Link("", "Resultat och Excelfil", "region", "", url)])

@@ -158,16 +158,17 @@ def ensure_demo_2024(session: Session, secret: str) -> Round | None:
 def ensure_demo_reflection(session: Session, secret: str, base_url: str) -> tuple[str, list[Link]]:
     """The 2024 round, and the 2025 demo round published with themes and quotes: one region's
     reflection link to try it (the caller commits)."""
+    from survey.demo.data_2025 import ACTOR as ACTOR_2025
     from survey.demo.data_2025 import ROUND_NAME as ROUND_2025
     from survey.reflection import is_published, publish
 
     ensure_demo_2024(session, secret)
     round_ = session.scalar(select(Round).where(Round.name == ROUND_2025))
     if round_ is None:
-        return ("Reflektion: ingen demo-runda 2025 finns.", [])
+        return ("Reflektion: ingen demo-omgång 2025 finns.", [])
     if not is_published(session, round_):
         _demo_themes(session, round_)
-        publish(session, round_, ACTOR, now=datetime(2025, 11, 20, 9, 0, tzinfo=UTC))
+        publish(session, round_, ACTOR_2025, now=datetime(2025, 11, 20, 9, 0, tzinfo=UTC))
     links = [link for link in round_links(round_, secret, base_url) if link.code == DEMO_REGION]
     reflect = [Link(link.code, f"{link.name} (reflektion)", link.kind, link.county,
                     link.url.replace("/svar/", "/reflektion/")) for link in links]

@@ -15,42 +15,52 @@ from survey.db import (
     MailTemplate,
     Response,
     Round,
+    RoundOrganisation,
     SentMail,
     utcnow,
 )
+from survey.formatting import today
 from survey.mail.backends import MailError
 from survey.mail.contacts import contacts_by_org, recipients
 from survey.reports.progress import deadline_of
-from survey.rounds.lifecycle import round_links
+from survey.rounds.lifecycle import round_links, round_state
 from survey.staff.audit import record
 
 KIND_LABELS = {"invitation": "Inbjudan", "reminder": "Påminnelse"}
 PLACEHOLDERS = {
+    "halsning": "«Hej Eva Ek!» med kontaktpersonens namn, annars «Hej!»",
     "organisation": "organisationens namn",
-    "runda": "rundans namn",
+    "omgang": "omgångens namn",
     "lank": "organisationens länk till enkäten",
+    "lank_hela_enkaten": "länk till hela enkäten att läsa eller skriva ut",
+    "ansvarig": "vem som brukar ansvara (regioner: hälso- och sjukvårdsdirektören eller chefläkaren; "
+                "kommuner: medicinskt ansvarig sjuksköterska)",
     "sista_dag": "sista svarsdag (med eventuell förlängning)",
-    "kontaktperson": "kontaktpersonens namn (eller «Registrator»)",
+    "kontaktperson": "kontaktpersonens namn (eller «Registrator»; använd hellre {halsning})",
+    "runda": "omgångens namn (äldre namn på {omgang})",
 }
+RESPONSIBLE = {"region": "hälso- och sjukvårdsdirektören eller chefläkaren",
+               "kommun": "medicinskt ansvarig sjuksköterska (MAS)"}
 DEFAULT_TEMPLATES = {
     "invitation": (
         "Enkät om patientsäkerhetsarbetet: {organisation} – svara senast {sista_dag}",
-        "Hej {kontaktperson}!\n\n"
+        "{halsning}\n\n"
         "Socialstyrelsen följer varje år upp patientsäkerhetsarbetet i regioner och kommuner. "
-        "{organisation} är inbjuden att besvara enkäten «{runda}».\n\n"
+        "{organisation} är inbjuden att besvara enkäten «{omgang}».\n\n"
         "Till registrator: vänligen vidarebefordra meddelandet till den som ansvarar för "
-        "patientsäkerhetsarbetet, till exempel hälso- och sjukvårdsdirektören eller medicinskt "
-        "ansvarig sjuksköterska.\n\n"
+        "patientsäkerhetsarbetet, till exempel {ansvarig}.\n\n"
         "Enkäten besvaras via länken nedan. Länken gäller bara för {organisation}; dela den "
         "endast med dem som ska arbeta med svaret. Svaren sparas fortlöpande.\n\n"
         "{lank}\n\n"
+        "Vill ni samla in svar från kollegor först finns hela enkäten att läsa eller skriva ut "
+        "här:\n{lank_hela_enkaten}\n\n"
         "Sista svarsdag: {sista_dag}\n\n"
         "Med vänliga hälsningar\nSocialstyrelsen\n",
     ),
     "reminder": (
         "Påminnelse: enkät om patientsäkerhetsarbetet – svara senast {sista_dag}",
-        "Hej {kontaktperson}!\n\n"
-        "Vi har ännu inte fått {organisation}s svar på enkäten «{runda}». "
+        "{halsning}\n\n"
+        "Vi har ännu inte fått {organisation}s svar på enkäten «{omgang}». "
         "Sista svarsdag är {sista_dag}.\n\n"
         "Fortsätt där ni slutade via länken:\n\n{lank}\n\n"
         "Har ni redan skickat in svaret kan ni bortse från det här meddelandet.\n\n"
@@ -120,22 +130,33 @@ class MailingPlan:
     messages: int = 0
 
 
-def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, secret: str, base_url: str,
-                  sender: str, codes: Iterable[str] | None = None, resend: bool = False) -> MailingPlan:
-    """Queue invitations (to those not yet invited, unless ``resend``) or reminders (to those
-    who have not submitted), optionally only to the organisations in ``codes``: one queued
-    ``SentMail`` per message, with its text. A worker delivers them (``survey.mail.delivery``)."""
-    if round_.state in ("closed", "archived") or (kind == "reminder" and round_.state != "open"):
-        raise MailError("Utskick kräver en öppen runda." if kind == "reminder"
-                        else "Rundan är stängd; inga inbjudningar skickas.")
+@dataclass(frozen=True)
+class Draft:
+    """One message a mailing would send: to whom, for which organisation, with what text."""
+
+    organisation_id: int
+    organisation: str
+    recipient: str
+    subject: str
+    body: str
+
+
+def plan_mailing(session: Session, round_: Round, kind: str, *, secret: str, base_url: str,
+                 codes: Iterable[str] | None = None,
+                 resend: bool = False) -> tuple[MailingPlan, list[Draft]]:
+    """What a mailing would do, nothing queued: the messages, and who is left out and why (the
+    staff confirmation step shows the count, the recipients and a message). Invitations and
+    reminders never go to an organisation that has submitted."""
+    state = round_state(round_, today())
+    if state in ("closed", "archived") or (kind == "reminder" and state != "open"):
+        raise MailError("Påminnelser kräver en öppen omgång." if kind == "reminder"
+                        else "Omgången är stängd; inga inbjudningar skickas.")
     subject_t, body_t, _ = template_for(session, round_, kind)
     links = {link.code: link.url for link in round_links(round_, secret, base_url)}
     contacts = contacts_by_org(session)
     plan, wanted = MailingPlan(kind), set(codes) if codes is not None else None
-    mailing = Mailing(round_id=round_.id, kind=kind, created_by=actor, created_at=utcnow())
-    session.add(mailing)
-    session.flush()
-    excluded = _already_done(session, round_, kind) if not resend else set()
+    drafts: list[Draft] = []
+    excluded = _already_done(session, round_, kind, resend)
     for member in round_.members:
         org = member.organisation
         if (wanted is not None and org.code not in wanted) or org.code not in links:
@@ -147,16 +168,29 @@ def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, sec
         if not to:
             plan.no_address.append(org.name)
             continue
-        values = {"organisation": org.name, "runda": round_.name, "lank": links[org.code],
-                  "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
+        values = _values(round_, member, links[org.code])
         for address, greeting in to:
-            text = {**values, "kontaktperson": greeting}
-            session.add(SentMail(round_id=round_.id, mailing_id=mailing.id, organisation_id=org.id, kind=kind,
-                                 recipient=address, sender=sender, subject=subject_t.format_map(text)[:300],
-                                 body=body_t.format_map(text), status="queued", queued_at=mailing.created_at,
-                                 sent_by=actor))
-            plan.messages += 1
+            text = {**values, "kontaktperson": greeting, "halsning": _greeting(greeting)}
+            drafts.append(Draft(org.id, org.name, address, subject_t.format_map(text)[:300],
+                                body_t.format_map(text)))
         plan.organisations.append(org.name)
+    plan.messages = len(drafts)
+    return plan, drafts
+
+
+def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, secret: str, base_url: str,
+                  sender: str, codes: Iterable[str] | None = None, resend: bool = False) -> MailingPlan:
+    """Queue what ``plan_mailing`` plans: one queued ``SentMail`` per message, with its text.
+    A worker delivers them (``survey.mail.delivery``)."""
+    plan, drafts = plan_mailing(session, round_, kind, secret=secret, base_url=base_url, codes=codes,
+                                resend=resend)
+    mailing = Mailing(round_id=round_.id, kind=kind, created_by=actor, created_at=utcnow())
+    session.add(mailing)
+    session.flush()
+    for draft in drafts:
+        session.add(SentMail(round_id=round_.id, mailing_id=mailing.id, organisation_id=draft.organisation_id,
+                             kind=kind, recipient=draft.recipient, sender=sender, subject=draft.subject,
+                             body=draft.body, status="queued", queued_at=mailing.created_at, sent_by=actor))
     plan.mailing_id = mailing.id
     record(session, actor, f"mail.{kind}", round_, mailing=mailing.id, organisations=len(plan.organisations),
            no_address=len(plan.no_address), messages=plan.messages)
@@ -164,13 +198,28 @@ def queue_mailing(session: Session, round_: Round, kind: str, actor: str, *, sec
     return plan
 
 
-def _already_done(session: Session, round_: Round, kind: str) -> set[int]:
-    """Organisation ids to leave out: invited already (or queued), or (for a reminder) submitted."""
-    if kind == "invitation":
-        return set(session.scalars(select(SentMail.organisation_id).where(
-            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.status != "failed")))
-    return set(session.scalars(select(Response.organisation_id).where(
+def _values(round_: Round, member: RoundOrganisation, link: str) -> dict[str, str]:
+    org = member.organisation
+    return {"organisation": org.name, "omgang": round_.name, "runda": round_.name, "lank": link,
+            "lank_hela_enkaten": link + "/hela-enkaten",
+            "ansvarig": RESPONSIBLE.get(org.kind, RESPONSIBLE["region"]),
+            "sista_dag": deadline_of(round_.closes_on, member.extended_until).isoformat()}
+
+
+def _greeting(name: str) -> str:
+    """«Hej Eva Ek!»; a mailbox without a person's name (the registry) gets «Hej!»."""
+    return "Hej!" if not name or name == "Registrator" else f"Hej {name}!"
+
+
+def _already_done(session: Session, round_: Round, kind: str, resend: bool = False) -> set[int]:
+    """Organisation ids to leave out: those that have submitted never get an invitation or a
+    reminder; an invitation also skips those invited (or queued) already, unless ``resend``."""
+    done = set(session.scalars(select(Response.organisation_id).where(
         Response.round_id == round_.id, Response.status == "submitted")))
+    if kind == "invitation" and not resend:
+        done |= set(session.scalars(select(SentMail.organisation_id).where(
+            SentMail.round_id == round_.id, SentMail.kind == "invitation", SentMail.status != "failed")))
+    return done
 
 
 def retry_failed(session: Session, round_: Round, actor: str, mail_id: int | None = None) -> list[int]:

@@ -34,9 +34,20 @@ def deadline_of(closes_on: date, extended_until: date | None) -> date:
     return max(closes_on, extended_until) if extended_until else closes_on
 
 
-def effective_state(state: str, opens_on: date, on: date) -> str:
-    """A planned round whose opening day has come is open, even before anyone records it."""
-    return "open" if state == "planned" and opens_on <= on else state
+def effective_state(state: str, opens_on: date, closes_on: date, on: date,
+                    extended_until: date | None = None) -> str:
+    """The one definition of a round's state on a day: planned, open, closed or archived.
+
+    From the recorded state (staff may open early, close early or archive) and the dates:
+    a round is open from its opening day, without anyone recording it, and any round
+    is closed after its last day, which for an organisation with an extension is that
+    extension (pass the latest extension of any member for the round as a whole).
+    """
+    if state in ("closed", "archived"):
+        return state
+    if on > deadline_of(closes_on, extended_until):
+        return "closed"
+    return "planned" if on < opens_on else "open"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from survey.errors import Refused
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.routing import applicable_after, applicable_ids
 from survey.questionnaire.values import Value, is_blank
+from survey.responses.receipts import assign_receipt_number
 from survey.rounds.lifecycle import _require
 from survey.staff.audit import record
 
@@ -307,6 +308,7 @@ def submit(session: Session, response: Response, q: Questionnaire, actor: str,
         return False
     session.refresh(response)
     drop_inapplicable(session, response, q, actor, now)
+    assign_receipt_number(session, response, q.year)
     session.flush()
     return True
 
@@ -331,7 +333,7 @@ def reopen_response(session: Session, response: Response, reason: str, actor: st
     """Let the organisation change a submitted response again (reason recorded twice: in the
     answer history, which the organisation's page shows, and in the audit log)."""
     _require(response.status == "submitted", "Bara ett inskickat svar kan öppnas igen.")
-    _require(response.round.state not in ("archived",), "Rundan är arkiverad.")
+    _require(response.round.state not in ("archived",), "Omgången är arkiverad.")
     _require(bool(reason.strip()), "Ange ett skäl.")
     reopen(session, response, actor, reason)
     record(session, actor, "response.reopen", response.round, response.organisation,

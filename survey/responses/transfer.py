@@ -208,7 +208,7 @@ def check_document(q: Questionnaire, document: Any, members: Mapping[str, str], 
                         for key in document if key not in TOP_LEVEL_KEYS)
     if document.get("questionnaire") != q.id:
         problems.append(Problem("", "", f"filen gäller enkäten «{str(document.get('questionnaire'))[:60]}», "
-                                        f"rundan besvarar «{q.id}»"))
+                                        f"omgången besvarar «{q.id}»"))
     responses = document.get("responses")
     if not isinstance(responses, list | Iterator):
         problems.append(Problem("", "", "«responses» saknas eller är inte en lista"))
@@ -257,7 +257,7 @@ def _check_response(q: Questionnaire, entry: Any, where: str, members: Mapping[s
     problems = [Problem(code, "", f"okänd nyckel «{str(key)[:60]}»", where)
                 for key in entry if key not in RESPONSE_KEYS]
     if code not in members:
-        reason = "ingår inte i rundan" if code in known else "okänd organisationskod"
+        reason = "ingår inte i omgången" if code in known else "okänd organisationskod"
         problems.append(Problem(code, "", reason, where))
     status = entry.get("status")
     if status not in STATUSES:
@@ -358,7 +358,7 @@ def import_answers(session: Session, round_: Round, raw: bytes, actor: str, file
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Check everything, then store everything (or raise ``ImportRejected`` having stored nothing)."""
     if is_frozen(session, round_):
-        raise ImportRejected([Problem("", "", f"rundan {round_.id} är fryst; häv frysningen innan du importerar")])
+        raise ImportRejected([Problem("", "", f"omgången {round_.id} är fryst; häv frysningen innan du importerar")])
     q = questionnaire_of(round_)
     members = {org.code: org for org in session.scalars(
         select(Organisation).join(RoundOrganisation).where(RoundOrganisation.round_id == round_.id))}

@@ -128,15 +128,24 @@ def _require(condition: bool, message: str) -> None:
         raise RoundError(message)
 
 
-def _state(round_: Round, on: date) -> str:
-    return effective_state(round_.state, round_.opens_on, on)
+def round_state(round_: Round, on: date) -> str:
+    """The round's effective state (``effective_state``): open while any member may answer."""
+    latest = max((m.extended_until for m in round_.members if m.extended_until), default=None)
+    return effective_state(round_.state, round_.opens_on, round_.closes_on, on, latest)
+
+
+def member_state(member: RoundOrganisation, on: date) -> str:
+    """The state of the round for one organisation, with its own extension."""
+    round_ = member.round
+    return effective_state(round_.state, round_.opens_on, round_.closes_on, on, member.extended_until)
+
 
 
 def change_round(session: Session, round_: Round, name: str, opens: date, closes: date,
                  actor: str, on: date) -> None:
     """Name and dates of a round that has not opened yet (later, extend the deadline)."""
-    _require(_state(round_, on) == "planned", "Datumen kan bara ändras innan rundan har öppnat.")
-    _require(closes >= opens, f"Rundan stänger ({closes}) innan den öppnar ({opens}).")
+    _require(round_state(round_, on) == "planned", "Datumen kan bara ändras innan omgången har öppnat.")
+    _require(closes >= opens, f"Omgången stänger ({closes}) innan den öppnar ({opens}).")
     _require(bool(name.strip()), "Ange ett namn.")
     changes = {"name": [round_.name, name.strip()], "opens_on": [str(round_.opens_on), str(opens)],
                "closes_on": [str(round_.closes_on), str(closes)]}
@@ -158,9 +167,9 @@ def attach_version(session: Session, round_: Round, version: QuestionnaireVersio
 
     Once a round opens its questionnaire is frozen: responses record the hash they answered.
     """
-    _require(_state(round_, on) == "planned", "Enkäten är låst när rundan har öppnat.")
+    _require(round_state(round_, on) == "planned", "Enkäten är låst när omgången har öppnat.")
     _require(version.respondent_kind == round_.questionnaire_version.respondent_kind,
-             "Versionen är för en annan sorts organisationer än rundans.")
+             "Versionen är för en annan sorts organisationer än omgångens.")
     if version.id == round_.questionnaire_version_id:
         return False
     record(session, actor, "round.questionnaire", round_, questionnaire=version.questionnaire_id,
@@ -171,24 +180,29 @@ def attach_version(session: Session, round_: Round, version: QuestionnaireVersio
 
 def open_round(session: Session, round_: Round, actor: str, on: date) -> None:
     """Open now: a planned round opens early (its opening day becomes today)."""
-    _require(round_.state in ("planned", "closed"), "Rundan är redan öppen eller arkiverad.")
+    _require(round_.state in ("planned", "closed"), "Omgången är redan öppen eller arkiverad.")
+    _require(round_.closes_on >= on and round_state(round_, on) != "open",
+             "Sista svarsdagen har passerat: förläng omgången i stället." if round_.closes_on < on
+             else "Omgången är redan öppen.")
     details = {"from": round_.state}
     if round_.opens_on > on:
         details["opens_on"] = f"{round_.opens_on} → {on}"
         round_.opens_on = on
         round_.closes_on = max(round_.closes_on, on)
-    round_.state = "open"
+    round_.state, round_.closed_at = "open", None
     record(session, actor, "round.open", round_, None, **details)
 
 
 def close_round(session: Session, round_: Round, actor: str, on: date) -> None:
-    _require(_state(round_, on) == "open", "Bara en öppen runda kan stängas.")
-    round_.state = "closed"
+    """Record the round as closed now; before its last day that ends answering early."""
+    _require(round_.state in ("planned", "open") and round_state(round_, on) != "planned",
+             "Bara en öppen omgång kan stängas.")
+    round_.state, round_.closed_at = "closed", utcnow()
     record(session, actor, "round.close", round_)
 
 
-def archive_round(session: Session, round_: Round, actor: str) -> None:
-    _require(round_.state == "closed", "Stäng rundan innan den arkiveras.")
+def archive_round(session: Session, round_: Round, actor: str, on: date) -> None:
+    _require(round_state(round_, on) == "closed", "Stäng omgången innan den arkiveras.")
     round_.state = "archived"
     record(session, actor, "round.archive", round_)
 
@@ -204,7 +218,7 @@ def sync_round_states(session: Session, on: date) -> list[Round]:
 
 def extend_round(session: Session, round_: Round, until: date, reason: str, actor: str) -> None:
     """A later deadline for everyone (recorded with the reason)."""
-    _require(round_.state != "archived", "En arkiverad runda kan inte förlängas.")
+    _require(round_.state != "archived", "En arkiverad omgång kan inte förlängas.")
     _require(until > round_.closes_on, f"Den nya sista dagen måste vara efter {round_.closes_on}.")
     _require(bool(reason.strip()), "Ange ett skäl till förlängningen.")
     record(session, actor, "round.extend", round_, old=str(round_.closes_on), new=str(until),
@@ -216,7 +230,7 @@ def extend_member(session: Session, member: RoundOrganisation, until: date, reas
                   actor: str) -> None:
     """A later deadline for one organisation; a date not after the round's removes it."""
     round_ = member.round
-    _require(round_.state != "archived", "En arkiverad runda kan inte förlängas.")
+    _require(round_.state != "archived", "En arkiverad omgång kan inte förlängas.")
     _require(bool(reason.strip()), "Ange ett skäl till förlängningen.")
     new = until if until > round_.closes_on else None
     record(session, actor, "member.extend", round_, member.organisation,
@@ -238,6 +252,6 @@ def replace_link(session: Session, member: RoundOrganisation, actor: str, secret
 def member_of(session: Session, round_: Round, code: str) -> RoundOrganisation:
     member = session.scalar(select(RoundOrganisation).join(Organisation)
                             .where(RoundOrganisation.round_id == round_.id, Organisation.code == code))
-    _require(member is not None, f"Organisation {code} är inte med i rundan.")
+    _require(member is not None, f"Organisation {code} är inte med i omgången.")
     assert member is not None
     return member

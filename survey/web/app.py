@@ -72,6 +72,9 @@ def _register_blueprints(app: Flask) -> None:
     unavailable.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
+    from survey.web import public
+
+    app.register_blueprint(public.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(reflect.bp)

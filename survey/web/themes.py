@@ -43,7 +43,10 @@ def _actor() -> str:
 
 
 def _back(round_: Round, anchor: str = "") -> ResponseReturnValue:
-    return redirect(url_for("themes.round_page", round_id=round_.id) + (f"#{anchor}" if anchor else ""))
+    """Back to the round's page, on the question the form was posted from."""
+    wanted = request.form.get("fraga", "")
+    page = url_for("themes.round_page", round_id=round_.id) + (f"?fraga={wanted}" if wanted.isdigit() else "")
+    return redirect(page + (f"#{anchor}" if anchor else ""))
 
 
 @bp.get("/")
@@ -63,7 +66,15 @@ def round_page(round_id: int) -> str:
     by_question: dict[str, list[Any]] = {}
     for entry in listed:
         by_question.setdefault(entry.question, []).append(entry)
-    return render_template("themes/round.html", round=round_, themes=theme_list, by_question=by_question,
+    # One question at a time (the demo's full size is hundreds of answers): a list to choose from.
+    questions = list(by_question)
+    wanted = request.args.get("fraga", "0")
+    current = min(int(wanted), len(questions) - 1) if wanted.isdigit() and questions else 0
+    shown = {questions[current]: by_question[questions[current]]} if questions else {}
+    question_of = {entry.answer_id: entry.question for entry in listed}
+    return render_template("themes/round.html", round=round_, themes=theme_list, by_question=shown,
+                           questions=[(q, len(by_question[q])) for q in questions], current=current,
+                           question_of=question_of,
                            counts=theme_counts(listed, theme_list), published=is_published(db_session(), round_),
                            publication=publication(db_session(), round_))
 

@@ -143,5 +143,5 @@ def change_password() -> ResponseReturnValue:
             flash("Lösenordet är ändrat. Dina andra inloggningar har avslutats.", "success")
             return redirect(url_for("admin.index"))
     return render_template("admin/password.html", form=form, errors=errors_of(form),
-                           crumbs=[("Rundor", url_for("admin.index"))])
+                           crumbs=[("Omgångar", url_for("admin.index"))])
 

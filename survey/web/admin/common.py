@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from survey.db import Organisation, Round, RoundOrganisation
 from survey.formatting import local_time, today
-from survey.reports.progress import ROUND_STATE_LABELS, STATE_LABELS, effective_state
+from survey.reports.progress import ROUND_STATE_LABELS, STATE_LABELS
+from survey.rounds.lifecycle import round_state as lifecycle_round_state
 from survey.web.admin import bp
 from survey.web.extensions import db
 
@@ -38,7 +39,7 @@ def get_member(round_: Round, code: str) -> RoundOrganisation:
 
 
 def round_state(round_: Round) -> str:
-    return effective_state(round_.state, round_.opens_on, today())
+    return lifecycle_round_state(round_, today())
 
 
 def secret() -> str:
@@ -52,9 +53,9 @@ def errors_of(form: FlaskForm) -> list[tuple[str, str]]:
 
 
 ACTION_LABELS = {
-    "round.create": "Rundan skapades", "round.edit": "Rundan ändrades",
-    "round.questionnaire": "Ny version av enkäten", "round.open": "Rundan öppnades",
-    "round.close": "Rundan stängdes", "round.archive": "Rundan arkiverades",
+    "round.create": "Omgången skapades", "round.edit": "Omgången ändrades",
+    "round.questionnaire": "Ny version av enkäten", "round.open": "Omgången öppnades",
+    "round.close": "Omgången stängdes", "round.archive": "Omgången arkiverades",
     "round.extend": "Sista svarsdagen förlängdes för alla",
     "member.extend": "Sista svarsdagen ändrades för en organisation",
     "link.replace": "Länken byttes ut", "response.reopen": "Svaret öppnades igen",
@@ -67,13 +68,15 @@ ACTION_LABELS = {
     "answers.import": "Svar importerades",
     "user.disable": "Användaren stängdes av", "user.enable": "Användaren aktiverades",
     "user.password": "Lösenordet byttes", "user.role": "Rollen ändrades",
+    "respondent.identify": "Angav namn och e-post för att svara", "respondent.save": "Svar sparades",
+    "respondent.submit": "Svaren skickades in", "respondent.receipt_mail": "Kvitto skickades med e-post",
 }
 DETAIL_LABELS = {
     "reason": "skäl", "old": "från", "new": "till", "organisations": "organisationer",
     "sent": "skickade till", "failed": "misslyckades", "no_address": "saknar adress",
     "messages": "meddelanden", "backend": "sätt", "kind": "mall", "changes": "ändringar",
     "answers": "svar", "from": "från tillstånd", "opens_on": "öppnar", "closes_on": "stänger",
-    "questionnaire": "enkät", "mailing": "utskick",
+    "questionnaire": "enkät", "mailing": "utskick", "number": "kvittensnummer", "to": "till",
 }
 
 
@@ -99,7 +102,7 @@ def _time_sv(moment: Any) -> str:
     return local_time(moment)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _labels() -> dict[str, Any]:
     return {"round_state_labels": ROUND_STATE_LABELS, "state_labels": STATE_LABELS,
             "round_state": round_state}

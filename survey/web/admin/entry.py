@@ -42,7 +42,7 @@ def _editable(round_: Round, member: RoundOrganisation) -> Response | None:
     """The response staff may type into, or None after flashing why not."""
     response = find_response(db_session(), round_, member.organisation)
     if round_.state == "archived":
-        flash("Rundan är arkiverad; svaren kan inte ändras.", "error")
+        flash("Omgången är arkiverad; svaren kan inte ändras.", "error")
     elif response is not None and response.status not in EDITABLE:
         flash("Svaret är inskickat. Öppna det igen (med ett skäl) innan du ändrar något.", "error")
     else:

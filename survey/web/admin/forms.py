@@ -24,7 +24,7 @@ from survey.staff.accounts import EMAIL
 from survey.staff.passwords import MIN_LENGTH
 from survey.text import clean_line, clean_text
 
-ROLE_CHOICES = [("analyst", "Analytiker – rundor, framsteg och resultat"),
+ROLE_CHOICES = [("analyst", "Analytiker – omgångar, framsteg och resultat"),
                 ("admin", "Administratör – allt, även användare")]
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD, till exempel 2025-10-19."
 REQUIRED = "Fältet måste fyllas i."
@@ -109,7 +109,7 @@ class PasswordChangeForm(Form):
 
 class RoundForm(Form):
     questionnaire = SelectField("Enkät", validators=[DataRequired("Välj en enkät.")])
-    name = StringField("Namn på rundan", validators=[Optional(), Length(max=200)])
+    name = StringField("Namn på omgången", validators=[Optional(), Length(max=200)])
     selection = RadioField("Organisationer", choices=choices([
         ("all", "Alla organisationer som enkäten vänder sig till"),
         ("codes", "Ett urval (ange koder nedan)")]), default="all")
@@ -128,7 +128,7 @@ class RoundForm(Form):
 
 
 class RoundEditForm(Form):
-    name = StringField("Namn på rundan", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField("Namn på omgången", validators=[DataRequired(REQUIRED), Length(max=200)])
     opens = date_field("Öppnar")
     closes = date_field("Sista svarsdag")
 
@@ -180,6 +180,7 @@ class TemplateForm(Form):
 class SendForm(Form):
     kind = HiddenField(validators=[DataRequired()])
     resend = BooleanField("Skicka även till organisationer som redan har fått inbjudan")
+    confirmed = HiddenField()  # "1" on the confirmation page: only then is anything sent
 
 
 class UserForm(Form):

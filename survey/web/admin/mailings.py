@@ -14,6 +14,7 @@ from survey.mail.mailings import (
     PLACEHOLDERS,
     check_template,
     mail_status,
+    plan_mailing,
     queue_mailing,
     retry_failed,
     save_template,
@@ -76,13 +77,19 @@ def mail_template(round_id: int, kind: str) -> ResponseReturnValue:
 
 @bp.post("/rundor/<int:round_id>/utskick/skicka")
 @staff_required()
-def mail_send(round_id: int) -> WerkzeugResponse:
+def mail_send(round_id: int) -> WerkzeugResponse | str:
     round_ = get_round(round_id)
     form = SendForm()
     if not form.validate_on_submit() or form.kind.data not in KIND_LABELS:
         abort(400)
     config = current_app.config
     try:
+        if form.confirmed.data != "1":  # first say what it would do: count, recipients, a message
+            preview, drafts = plan_mailing(db_session(), round_, filled(form.kind.data), secret=secret(),
+                                           base_url=config["BASE_URL"], resend=form.resend.data)
+            return render_template("admin/mail_confirm.html", round=round_, form=form, plan=preview,
+                                   drafts=drafts, kind_label=KIND_LABELS[form.kind.data],
+                                   crumbs=crumbs(round_))
         plan = queue_mailing(db_session(), round_, filled(form.kind.data), actor(), secret=secret(),
                              base_url=config["BASE_URL"], sender=config.get("MAIL_FROM") or DEFAULT_SENDER,
                              resend=form.resend.data)

@@ -100,8 +100,8 @@ def questionnaire_attach(version_id: int) -> WerkzeugResponse:
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"Rundan «{round_.name}» ställer nu frågorna i den här versionen." if changed
-              else f"Rundan «{round_.name}» använder redan den här versionen.", "success")
+        flash(f"Omgången «{round_.name}» ställer nu frågorna i den här versionen." if changed
+              else f"Omgången «{round_.name}» använder redan den här versionen.", "success")
     return redirect(url_for("admin.questionnaire_version", version_id=version.id))
 
 

@@ -28,19 +28,20 @@ from survey.rounds.lifecycle import (
     sync_round_states,
 )
 from survey.rounds.progress import load_progress
-from survey.staff.audit import record, round_events
+from survey.staff.audit import record, round_timeline
 from survey.web.admin import bp
 from survey.web.admin.common import ActionForm, actor, errors_of, get_round, round_state
 from survey.web.admin.forms import ExtendForm, RoundEditForm, RoundForm, choices, filled
 from survey.web.auth import staff_required
 from survey.web.extensions import db, db_session
 
-DATED_ACTIONS: dict[str, Callable[[Session, Round, str, date], None]] = {"open": open_round, "close": close_round}
-STATE_DONE = {"open": "Rundan är öppen.", "close": "Rundan är stängd.", "archive": "Rundan är arkiverad."}
+STATE_ACTIONS: dict[str, Callable[[Session, Round, str, date], None]] = {
+    "open": open_round, "close": close_round, "archive": archive_round}
+STATE_DONE = {"open": "Omgången är öppen.", "close": "Omgången är stängd.", "archive": "Omgången är arkiverad."}
 
 
 def crumbs(round_: Round | None = None) -> list[tuple[str, str]]:
-    trail = [("Rundor", url_for("admin.index"))]
+    trail = [("Omgångar", url_for("admin.index"))]
     if round_ is not None:
         trail.append((round_.name, url_for("admin.round_detail", round_id=round_.id)))
     return trail
@@ -88,7 +89,7 @@ def round_new() -> ResponseReturnValue:
                    questionnaire=version.questionnaire_id, opens_on=str(round_.opens_on),
                    closes_on=str(round_.closes_on))
             db.session.commit()
-            flash(f"Rundan «{round_.name}» är skapad för {len(orgs)} organisationer.", "success")
+            flash(f"Omgången «{round_.name}» är skapad för {len(orgs)} organisationer.", "success")
             return redirect(url_for("admin.round_detail", round_id=round_.id))
     return render_template("admin/round_new.html", form=form, errors=errors_of(form), crumbs=crumbs())
 
@@ -114,12 +115,23 @@ def round_detail(round_id: int) -> str:
                            crumbs=crumbs())
 
 
+@bp.get("/rundor/<int:round_id>/stang")
+@staff_required()
+def round_close_confirm(round_id: int) -> str:
+    """«Stäng omgången» first says what it does: how many can no longer answer, and who."""
+    round_ = get_round(round_id)
+    rows = load_progress(db_session(), round_)
+    waiting = [row for row in rows if row.state != "submitted"]
+    return render_template("admin/round_close.html", round=round_, summary=summarise(rows),
+                           waiting=waiting, action=ActionForm(), crumbs=crumbs(round_))
+
+
 @bp.route("/rundor/<int:round_id>/andra", methods=["GET", "POST"])
 @staff_required()
 def round_edit(round_id: int) -> ResponseReturnValue:
     round_ = get_round(round_id)
     if round_state(round_) != "planned":
-        flash("Rundan har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
+        flash("Omgången har öppnat: datumen är låsta. Förläng sista svarsdagen i stället.", "error")
         return redirect(url_for("admin.round_detail", round_id=round_.id))
     form = RoundEditForm(obj=round_, opens=round_.opens_on, closes=round_.closes_on)
     if form.validate_on_submit():
@@ -130,7 +142,7 @@ def round_edit(round_id: int) -> ResponseReturnValue:
             form.opens.errors = [str(error)]
         else:
             db.session.commit()
-            flash("Rundan är ändrad.", "success")
+            flash("Omgången är ändrad.", "success")
             return redirect(url_for("admin.round_detail", round_id=round_.id))
     return render_template("admin/round_edit.html", round=round_, form=form, errors=errors_of(form),
                            crumbs=crumbs(round_))
@@ -144,10 +156,7 @@ def round_state_change(round_id: int, action: str) -> WerkzeugResponse:
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            if action == "archive":
-                archive_round(db_session(), round_, actor())
-            else:
-                DATED_ACTIONS[action](db_session(), round_, actor(), today())
+            STATE_ACTIONS[action](db_session(), round_, actor(), today())
         except Refused as error:
             flash(str(error), "error")
         else:
@@ -167,8 +176,8 @@ def round_questionnaire(round_id: int) -> WerkzeugResponse:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Rundan använder nu den senaste versionen av enkäten." if changed
-                  else "Rundan använder redan den senaste versionen.", "success")
+            flash("Omgången använder nu den senaste versionen av enkäten." if changed
+                  else "Omgången använder redan den senaste versionen.", "success")
     return redirect(url_for("admin.round_detail", round_id=round_.id))
 
 
@@ -195,5 +204,5 @@ def round_extend(round_id: int) -> ResponseReturnValue:
 def round_events_page(round_id: int) -> str:
     round_ = get_round(round_id)
     return render_template("admin/round_events.html", round=round_,
-                           events=round_events(db_session(), round_), crumbs=crumbs(round_))
+                           events=round_timeline(db_session(), round_), crumbs=crumbs(round_))
 

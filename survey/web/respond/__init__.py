@@ -75,4 +75,4 @@ def _post_again(status: int, section_alert: str, identity_alert: str, submit_ale
     return render_template("respond/invalid.html", expired=True), status
 
 
-from survey.web.respond import identity, overview, section, submit  # noqa: E402, F401
+from survey.web.respond import identity, overview, questionnaire, section, submit  # noqa: E402, F401

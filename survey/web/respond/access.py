@@ -9,7 +9,7 @@ organisation's own extension replaces the round's closing day when it is later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask import Response as FlaskResponse
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from survey import throttle
 from survey.db import AccessLink, Organisation, QuestionnaireVersion, Round, RoundOrganisation
-from survey.formatting import today
+from survey.formatting import local_date, today
 from survey.questionnaire import Questionnaire
 from survey.questionnaire.stored import from_normalised
+from survey.reports.progress import deadline_of, effective_state
 from survey.rounds.links import looks_like_token, token_hash
 from survey.staff.audit import record
 
@@ -52,26 +53,41 @@ class Invitation:
     organisation_name: str
     version_id: int
     content_hash: str
+    closed_at: datetime | None = None
 
     @property
     def deadline(self) -> date:
         """The last day answers are taken: the extension when it is later than the round's."""
-        if self.extended_until is not None and self.extended_until > self.closes_on:
-            return self.extended_until
-        return self.closes_on
+        return deadline_of(self.closes_on, self.extended_until)
+
+    @property
+    def closed_early_on(self) -> date | None:
+        """The day staff closed the round, when that was before this organisation's last day."""
+        if self.closed_at is None or self.round_state not in ("closed", "archived"):
+            return None
+        day = local_date(self.closed_at)
+        return day if day < self.deadline else None
+
+    @property
+    def closed_on(self) -> date:
+        """The last day answers were taken: the day staff closed it early, or the deadline."""
+        return self.closed_early_on or self.deadline
+
+    def state(self, today: date) -> str:
+        return effective_state(self.round_state, self.opens_on, self.closes_on, today,
+                               self.extended_until)
 
     def window(self, today: date) -> Window:
-        if self.round_state in ("closed", "archived") or today > self.deadline:
-            return Window.CLOSED
-        if self.round_state == "planned" or today < self.opens_on:
+        state = self.state(today)
+        if state == "planned":
             return Window.NOT_YET_OPEN
-        return Window.OPEN
+        return Window.OPEN if state == "open" else Window.CLOSED
 
 
 _LOOKUP = (
     select(AccessLink.id, RoundOrganisation.id, Round.id, Round.name, Round.state, Round.opens_on,
            Round.closes_on, RoundOrganisation.extended_until, Organisation.id, Organisation.name,
-           QuestionnaireVersion.id, QuestionnaireVersion.content_hash)
+           QuestionnaireVersion.id, QuestionnaireVersion.content_hash, Round.closed_at)
     .join(RoundOrganisation, AccessLink.round_organisation_id == RoundOrganisation.id)
     .join(Round, RoundOrganisation.round_id == Round.id)
     .join(Organisation, RoundOrganisation.organisation_id == Organisation.id)

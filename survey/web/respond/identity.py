@@ -1,14 +1,18 @@
 """Who is answering: a name and an e-mail address, kept for attribution (not a login).
 
 The person is remembered in the signed session cookie per organisation link, with the time
-of their last request. On a shared office computer the next person must not act in the
-previous one's name, so after ``RESPOND_IDLE_MINUTES`` without a request the session no
-longer counts; whatever is posted then is shown again, never thrown away.
+of their last request and a random session key whose SHA-256 is a ``respondent_session``
+row. On a shared office computer the next person must not act in the previous one's name, so
+after ``RESPOND_IDLE_MINUTES`` without a request the session no longer counts, and
+«Spara och fortsätt senare» ends the row: a copy of the cookie taken before then no longer
+acts as that person. Whatever is posted without a session is shown again, never thrown away.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,10 +21,11 @@ from flask import current_app, redirect, render_template, request, session, url_
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from survey.db import Respondent, utcnow
+from survey.db import Respondent, RespondentSession, utcnow
+from survey.staff.audit import record_for
 from survey.text import clean_line
 from survey.web.auth import UNSAFE_IN_URL
-from survey.web.extensions import db
+from survey.web.extensions import db, db_session
 from survey.web.respond import bp
 from survey.web.respond.access import Invitation, invitation_or_abort
 
@@ -35,6 +40,7 @@ class Person:
     id: int
     name: str
     email: str
+    key: str = ""  # the session key (the cookie's; only its hash is stored)
 
     @property
     def actor(self) -> str:
@@ -46,25 +52,43 @@ def idle_seconds() -> int:
     return int(float(current_app.config.get("RESPOND_IDLE_MINUTES", 60)) * 60)
 
 
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def current_person(invitation: Invitation) -> Person | None:
     entry = session.get(SESSION_KEY, {}).get(str(invitation.member_id))
-    if not entry or time.time() - entry[3] > idle_seconds():
+    if not entry or len(entry) < 5 or time.time() - entry[3] > idle_seconds():
+        return None
+    person = Person(entry[0], entry[1], entry[2], entry[4])
+    live = db.session.scalar(select(RespondentSession.id).where(
+        RespondentSession.key_hash == _hash(person.key), RespondentSession.respondent_id == person.id,
+        RespondentSession.ended_at.is_(None)))
+    if live is None:  # ended on the server («Spara och fortsätt senare»): the cookie is void
         return None
     if time.time() - entry[3] > TOUCH_EVERY:
-        remember(invitation, Person(*entry[:3]))
-    return Person(*entry[:3])
+        remember(invitation, person)
+    return person
 
 
 def remember(invitation: Invitation, person: Person) -> None:
     people = dict(session.get(SESSION_KEY, {}))
-    people[str(invitation.member_id)] = [person.id, person.name, person.email, int(time.time())]
+    people[str(invitation.member_id)] = [person.id, person.name, person.email, int(time.time()),
+                                         person.key]
     session[SESSION_KEY] = people
 
 
 def forget(invitation: Invitation) -> None:
+    """End this browser's session for the link, in the cookie and on the server (flushes)."""
     people = dict(session.get(SESSION_KEY, {}))
-    people.pop(str(invitation.member_id), None)
+    entry = people.pop(str(invitation.member_id), None)
     session[SESSION_KEY] = people
+    if entry and len(entry) >= 5:
+        found = db.session.scalar(select(RespondentSession).where(
+            RespondentSession.key_hash == _hash(entry[4]), RespondentSession.ended_at.is_(None)))
+        if found is not None:
+            found.ended_at = utcnow()
+            db.session.flush()
 
 
 def read_identity(form: Mapping[str, str]) -> tuple[str, str, dict[str, str]]:
@@ -90,8 +114,12 @@ def register(invitation: Invitation, name: str, email: str) -> Person:
         db.session.add(found)
     else:
         found.name, found.last_seen_at = name, utcnow()
+    key = secrets.token_urlsafe(32)
+    db.session.add(RespondentSession(respondent=found, key_hash=_hash(key)))
     db.session.flush()
-    person = Person(found.id, name, email)
+    person = Person(found.id, name, email, key)
+    record_for(db_session(), person.actor, "respondent.identify", invitation.round_id,
+               invitation.organisation_id)
     remember(invitation, person)
     return person
 

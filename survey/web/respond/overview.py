@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from survey.web.extensions import db
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import Person, forget, require_person
@@ -26,7 +27,7 @@ def overview(token: str) -> WerkzeugResponse | str:
     return render_template("respond/overview.html", visit=visit, inv=visit.inv, person=person,
                            states=states, labels=SECTION_STATES,
                            next_section=next((s for s in visit.q.sections
-                                              if states[s.id] != "complete"), None))
+                                              if states[s.id] in ("not_started", "started")), None))
 
 
 @bp.get("/<token>/fortsatt-senare")
@@ -34,6 +35,7 @@ def later(token: str) -> str:
     """After «Spara och fortsätt senare»: saved, and this browser forgets who was answering."""
     visit = load_visit(token)
     forget(visit.inv)
+    db.session.commit()
     return render_template("respond/later.html", visit=visit, inv=visit.inv)
 
 

@@ -26,11 +26,12 @@ from survey.web.forms.display import display_value
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import FORM_KEYS, PostedSection, read_section
 from survey.web.forms.widgets import ConflictView, FormState
-from survey.web.respond import bp
+from survey.web.respond import bp, followups
 from survey.web.respond.access import Window
 from survey.web.respond.identity import (
     Person,
     current_person,
+    forget,
     idle_seconds,
     read_identity,
     register,
@@ -68,7 +69,10 @@ def section(token: str, section_id: str) -> PageResult:
     values = visit.values
     state = FormState(values, visit.versions, compiled.applicable(visit.q, values))
     notice = "Dina svar är sparade." if request.args.get("sparat") else None
-    return render_form(visit, found, compiled, state, person, notice=notice)
+    due = followups.from_request(compiled, request.args.get(followups.PARAM), state.applicable, values)
+    if due:
+        notice = f"Dina svar är sparade. {followups.notice(visit.q, due)}"
+    return render_form(visit, found, compiled, state, person, notice=notice, focus=due)
 
 
 RACE_MESSAGE = ("Någon annan sparade svar i samma stund. Inget av det du skrev har gått förlorat: "
@@ -97,10 +101,20 @@ def save_section(token: str, section_id: str) -> PageResult:
     except ConcurrentSave:
         db.session.rollback()
         return _show_posted(visit, found, compiled, posted, person, identity, RACE_MESSAGE, status=409)
+    before = visit.values
+    action = request.form.get("action", "save")
+    if action == "later" and not result.conflicts:
+        forget(visit.inv)  # «Spara och fortsätt senare» ends the session on the server too
     db.session.commit()
     if result.conflicts:
         return _show_conflicts(visit, found, compiled, posted, person, result)
-    return redirect(_after_save(visit, found, request.form.get("action", "save")), code=303)
+    if action in ("next", "save"):
+        visit.reload()
+        due = followups.newly_due(visit.q, compiled, before, visit.values)
+        if due:  # without JavaScript the person has not seen these yet: stay and show them
+            target = url_for("respond.section", token=token, section_id=found.id, sparat=1)
+            return redirect(f"{target}&{followups.PARAM}={','.join(f.id for f in due)}", code=303)
+    return redirect(_after_save(visit, found, action), code=303)
 
 
 @bp.post("/<token>/avsnitt/<section_id>/autospara")
@@ -206,7 +220,8 @@ def _show_conflicts(visit: Visit, section: Section, compiled: CompiledSection, p
 def render_form(visit: Visit, section: Section, compiled: CompiledSection, state: FormState,
                 person: Person | None, notice: str | None = None, alert: str | None = None,
                 identity: dict[str, Any] | None = None,
-                conflict_links: list[tuple[str, str]] | None = None) -> str:
+                conflict_links: list[tuple[str, str]] | None = None,
+                focus: Sequence[Field] = ()) -> str:
     before, after = visit.neighbours(section)
     errors = error_links(compiled, state.errors)
     if identity:
@@ -216,7 +231,7 @@ def render_form(visit: Visit, section: Section, compiled: CompiledSection, state
         errors=errors, conflict_links=conflict_links or [], identity=identity, before=before,
         after=after, number=visit.q.sections.index(section) + 1, idle_seconds=idle_seconds(),
         warn_seconds=current_app.config.get("RESPOND_WARN_SECONDS", 300))
-    body = compiled.render(state)
+    body = followups.focus_first(compiled.render(state), focus)
     external = compiled.external_attr(visit.q, visit.values, state.applicable)
     if errors or conflict_links or identity or person is None:
         return render_template("respond/section.html", body=body, external=external,
@@ -235,21 +250,29 @@ def section_rows(visit: Visit, section: Section) -> list[QuestionSummary]:
 
 
 def locked(visit: Visit, unsaved: list[tuple[str, str]] | None = None) -> PageResult:
+    """A save that came too late: the round closed, or someone submitted the answers while
+    this page was open. Say so, and show what was typed, so nothing vanishes without a word."""
     if visit.window is not Window.OPEN:
         return window_page(visit, unsaved), 409
-    return redirect(url_for("respond.receipt", token=visit.inv.token), code=303)
+    if not unsaved:
+        return redirect(url_for("respond.receipt", token=visit.inv.token), code=303)
+    return render_template("respond/not_saved.html", visit=visit, inv=visit.inv,
+                           unsaved=unsaved), 409
 
 
 def unsaved_from(visit: Visit, fields: Sequence[Field]) -> list[tuple[str, str]]:
-    """What a post to a closed form carried, shown back so the person can copy it: the round
-    closed while they typed, and nothing they typed should vanish without a trace."""
+    """What a post to a closed or submitted form changed, shown back so the person can copy
+    it: nothing they typed should vanish without a trace."""
     shown = []
+    stored = visit.values
     for f in fields:
-        for raw in request.form.getlist(f.id):
-            text = raw.strip()
-            if text:
-                shown.append((f.label if f.role.value in ("comment", "specify") or f.row else
-                              visit.q.item(f.item_id).text, f.label_of(text) if f.codes else text))
+        posted = [raw.strip() for raw in request.form.getlist(f.id) if raw.strip()]
+        before = stored.get(f.id)
+        if sorted(posted) == sorted(before if isinstance(before, list) else [before] if before else []):
+            continue  # not changed on this page: nothing of the person's is lost
+        for text in posted:
+            shown.append((f.label if f.role.value in ("comment", "specify") or f.row else
+                          visit.q.item(f.item_id).text, f.label_of(text) if f.codes else text))
     return shown
 
 

@@ -10,12 +10,19 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from survey.questionnaire.routing import applicable_ids
 from survey.responses.answers import InvalidVersion, parse_version
 from survey.responses.answers import submit as submit_response
+from survey.staff.audit import record_for
 from survey.web.extensions import db, db_session
-from survey.web.forms.answers_xlsx import answers_xlsx
 from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
 from survey.web.respond.access import Window
-from survey.web.respond.identity import Person, require_person
+from survey.web.respond.identity import Person, current_person, require_person
+from survey.web.respond.receipt import (
+    XLSX_TYPE,
+    answers_bytes,
+    answers_file_name,
+    attachment,
+    send_receipt_mail,
+)
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
 
 PageResult = WerkzeugResponse | tuple[str, int] | str
@@ -62,8 +69,12 @@ def submit(token: str) -> PageResult:
         alert = ("Svaren har ändrats sedan du öppnade den här sidan. Granska dem igen och "
                  "klicka sedan på Skicka in.")
         return render_review(visit, person, alert=alert), 409
+    response = visit.ensure_response()
+    record_for(db_session(), person.actor, "respondent.submit", visit.inv.round_id,
+               visit.inv.organisation_id, number=response.receipt_number)
     db.session.commit()
-    return redirect(url_for("respond.receipt", token=token), code=303)
+    mailed = send_receipt_mail(load_visit(token), person)
+    return redirect(url_for("respond.receipt", token=token, epost=1 if mailed else 0), code=303)
 
 
 def render_review(visit: Visit, person: Person, tried: bool = False, alert: str | None = None) -> str:
@@ -94,9 +105,11 @@ def receipt(token: str) -> PageResult:
     if not visit.submitted:
         return redirect(url_for("respond.overview", token=token), code=303)
     assert visit.response is not None
+    person = current_person(visit.inv)
     return render_template("respond/receipt.html", visit=visit, inv=visit.inv,
                            submitted_at=local_time(visit.response.submitted_at),
-                           submitted_by=visit.response.submitted_by)
+                           submitted_by=visit.response.submitted_by,
+                           mailed=request.args.get("epost"), email=person.email if person else None)
 
 
 @bp.get("/<token>/svaren")
@@ -116,10 +129,5 @@ def answers_file(token: str) -> WerkzeugResponse:
     visit = load_visit(token)
     if visit.response is None:
         abort(404)
-    status = ("Inskickad " + local_time(visit.response.submitted_at)) if visit.submitted else "Utkast, inte inskickad"
-    heading = [("Organisation", visit.inv.organisation_name), ("Omgång", visit.inv.round_name),
-               ("Status", status), ("Inskickad av", visit.response.submitted_by or "")]
-    data = answers_xlsx(visit.q, visit.values, heading)
-    filename = f"svar-{visit.q.id}-{visit.inv.organisation_id}.xlsx"
-    return WerkzeugResponse(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return WerkzeugResponse(answers_bytes(visit), mimetype=XLSX_TYPE,
+                            headers={"Content-Disposition": attachment(answers_file_name(visit))})

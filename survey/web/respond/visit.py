@@ -26,7 +26,8 @@ from survey.web.respond.access import (
     questionnaire_for,
 )
 
-SECTION_STATES = {"not_started": "Ej påbörjad", "started": "Påbörjad", "complete": "Klar"}
+SECTION_STATES = {"not_started": "Ej påbörjad", "started": "Påbörjad", "complete": "Klar",
+                  "optional": "Frivilligt"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ResponseInfo:
     version: int
     submitted_at: datetime | None
     submitted_by: str | None
+    receipt_number: str | None = None
 
 
 @dataclass
@@ -98,7 +100,8 @@ class Visit:
                                   self.inv.content_hash)
         db.session.flush()
         self.response = ResponseInfo(created.id, created.status, created.version,
-                                     created.submitted_at, created.submitted_by)
+                                     created.submitted_at, created.submitted_by,
+                                     created.receipt_number)
         return created
 
     def reload(self) -> None:
@@ -106,7 +109,8 @@ class Visit:
             self.rows = answer_rows(db_session(), self.response.id)
 
     def section_states(self) -> dict[str, str]:
-        """not_started / started / complete per section, on the applicable answers."""
+        """not_started / started / complete per section, on the applicable answers; a section
+        with nothing required and nothing answered is «optional», never «Klar» unopened."""
         values = self.values
         applicable = applicable_ids(self.q, values)
         answered: dict[str, int] = {}
@@ -117,10 +121,13 @@ class Visit:
                     answered[f.section_id] = answered.get(f.section_id, 0) + 1
                 elif f.required:
                     missing[f.section_id] = missing.get(f.section_id, 0) + 1
+        required = {f.section_id for f in self.q.fields if f.id in applicable and f.required}
         states = {}
         for s in self.q.sections:
             if missing.get(s.id):
                 states[s.id] = "started" if answered.get(s.id) else "not_started"
+            elif s.id not in required and not answered.get(s.id):
+                states[s.id] = "optional"
             else:
                 states[s.id] = "complete"
         return states
@@ -133,8 +140,8 @@ _RESPONSE, _ANSWER = Response.__table__, Answer.__table__
 _VISIT = (
     select(_LINK.c.id, _MEMBER.c.id, _ROUND.c.id, _ROUND.c.name, _ROUND.c.state, _ROUND.c.opens_on,
            _ROUND.c.closes_on, _MEMBER.c.extended_until, _ORG.c.id, _ORG.c.name, _VERSION.c.id,
-           _VERSION.c.content_hash, _RESPONSE.c.id, _RESPONSE.c.status, _RESPONSE.c.version,
-           _RESPONSE.c.submitted_at, _RESPONSE.c.submitted_by, _ANSWER.c.answer_id,
+           _VERSION.c.content_hash, _ROUND.c.closed_at, _RESPONSE.c.id, _RESPONSE.c.status, _RESPONSE.c.version,
+           _RESPONSE.c.submitted_at, _RESPONSE.c.submitted_by, _RESPONSE.c.receipt_number, _ANSWER.c.answer_id,
            _ANSWER.c.value, _ANSWER.c.version)
     .select_from(
         _LINK.join(_MEMBER, _LINK.c.round_organisation_id == _MEMBER.c.id)
@@ -155,9 +162,9 @@ def load_visit(token: str) -> Visit:
         invitation_or_abort(token)  # counts the wrong token and answers «not valid»
         raise AssertionError("unreachable")
     first = rows[0]
-    inv = Invitation(token, *first[:12])
-    response = ResponseInfo(*first[12:17]) if first[12] is not None else None
-    answers = {row[17]: (row[18], row[19]) for row in rows if row[17] is not None}
+    inv = Invitation(token, *first[:13])
+    response = ResponseInfo(*first[13:19]) if first[13] is not None else None
+    answers = {row[19]: (row[20], row[21]) for row in rows if row[19] is not None}
     q = questionnaire_for(db_session(), inv)
     return Visit(inv, q, inv.window(current_today()), response, answers)
 
