@@ -41,7 +41,7 @@ def echo_json(data: Any) -> None:
 def get_round(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
-        raise click.ClickException(f"ingen runda med id {round_id}")
+        raise click.ClickException(f"ingen omgång med id {round_id}")
     return round_
 
 

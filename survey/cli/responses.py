@@ -27,8 +27,8 @@ def response_reopen(round_id: int, code: str, reason: str, actor: str | None) ->
         member = member_of(db_session(), r, code)
         response = find_response(db_session(), r, member.organisation)
         if response is None:
-            raise StaffError(f"{code} har inget svar i runda {r.id}")
+            raise StaffError(f"{code} har inget svar i omgång {r.id}")
         reopen_response(db_session(), response, reason, actor_name(actor))
 
     commit_or_fail(act)
-    click.echo(f"runda {r.id}: svaret från {code} är öppnat igen")
+    click.echo(f"omgång {r.id}: svaret från {code} är öppnat igen")

@@ -189,7 +189,7 @@ def import_command(round_id: int, path: Path, dry_run: bool) -> None:
         click.echo(f"{path.name}: {report.responses} svar utan fel; inget sparades (--dry-run)")
         return
     db.session.commit()
-    click.echo(f"importerade {report.responses} svar till runda {round_.id} "
+    click.echo(f"importerade {report.responses} svar till omgång {round_.id} "
                f"({report.submitted} inskickade, {report.drafts} utkast, {report.created} nya; "
                f"{report.changed_answers} ändrade svarsvärden)")
 
@@ -203,7 +203,7 @@ def freeze_command(round_id: int, note: str) -> None:
     round_ = get_round(round_id)
     snapshot, created = commit_or_fail(lambda: freeze_round(db_session(), round_, actor_name(), note))
     verb = "frös" if created else "oförändrad sedan"
-    click.echo(f"{verb} version {snapshot.version} av runda {round_.id}: "
+    click.echo(f"{verb} version {snapshot.version} av omgång {round_.id}: "
                f"{snapshot.submitted} av {snapshot.population} inskickade, sha256 {snapshot.content_hash}")
 
 
@@ -215,4 +215,4 @@ def unfreeze_command(round_id: int, reason: str) -> None:
     """Lift the freeze in force; the snapshot is kept, the next freeze is a new version."""
     round_ = get_round(round_id)
     snapshot = commit_or_fail(lambda: lift_freeze(db_session(), round_, actor_name(), reason), (SnapshotError,))
-    click.echo(f"hävde frysningen av runda {round_.id} (version {snapshot.version} finns kvar)")
+    click.echo(f"hävde frysningen av omgång {round_.id} (version {snapshot.version} finns kvar)")

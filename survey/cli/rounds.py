@@ -96,7 +96,7 @@ def round_dates(round_id: int, opens: datetime | None, closes: datetime | None, 
     r = get_round(round_id)
     commit_or_fail(lambda: change_round(db_session(), r, name or r.name, opens.date() if opens else r.opens_on,
                                         closes.date() if closes else r.closes_on, actor_name(actor), today()))
-    click.echo(f"runda {r.id}: {r.opens_on} – {r.closes_on}")
+    click.echo(f"omgång {r.id}: {r.opens_on} – {r.closes_on}")
 
 
 def _state_command(state: str, service: str, help_text: str) -> None:
@@ -107,7 +107,7 @@ def _state_command(state: str, service: str, help_text: str) -> None:
         r = get_round(round_id)
         function = getattr(lifecycle, service)
         commit_or_fail(lambda: function(db_session(), r, actor_name(actor), today()))
-        click.echo(f"runda {r.id}: {lifecycle.round_state(r, today())}")
+        click.echo(f"omgång {r.id}: {lifecycle.round_state(r, today())}")
 
 
 _state_command("open", "open_round", "Open a round now (early, or again after closing).")
@@ -127,10 +127,10 @@ def round_extend(round_id: int, until: datetime, reason: str, code: str | None, 
     if code:
         commit_or_fail(lambda: extend_member(db_session(), member_of(db_session(), r, code), until.date(),
                                              reason, actor_name(actor)))
-        click.echo(f"runda {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
+        click.echo(f"omgång {r.id}: {code} har sista svarsdag {max(until.date(), r.closes_on)}")
     else:
         commit_or_fail(lambda: extend_round(db_session(), r, until.date(), reason, actor_name(actor)))
-        click.echo(f"runda {r.id}: sista svarsdag {r.closes_on} för alla")
+        click.echo(f"omgång {r.id}: sista svarsdag {r.closes_on} för alla")
 
 
 @round_group.command("replace-link")
@@ -180,4 +180,4 @@ def round_sync() -> None:
     opened = sync_round_states(db_session(), today())
     db.session.commit()
     for r in opened:
-        click.echo(f"runda {r.id} öppnad")
+        click.echo(f"omgång {r.id} öppnad")

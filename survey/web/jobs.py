@@ -62,6 +62,8 @@ def make_huey(config: Any, instance_path: str) -> Huey:
     if url and not url.startswith("sqlite:///"):
         raise RuntimeError(f"JOBS_URL «{url}»: use redis://… or sqlite:///…")
     path = url.removeprefix("sqlite:///") or str(Path(instance_path) / "jobs.sqlite3")
+    # The instance folder exists only where the main database is SQLite: the queue needs it too.
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=path, immediate=immediate, results=False)
 
 
