@@ -55,8 +55,8 @@ def test_a_mailing_is_delivered_by_the_worker_and_a_failure_retried(
     with smtp_sink(refuse={REFUSED}) as sink:
         smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_SECURITY": "none",
                 "MAIL_FROM": "Enkät <enkat@socialstyrelsen.se>"}
-        page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka", {"kind": "invitation", "confirmed": "1"},
-                    follow_redirects=True).get_data(as_text=True)
+        page = post(admin_client, f"/admin/rundor/{kommun_round.id}/utskick/skicka",
+                    {"kind": "invitation", "confirmed": "1"}, follow_redirects=True).get_data(as_text=True)
         assert "köad till 2 organisationer (3 meddelanden)" in page
         assert set(_statuses(kommun_round).values()) == {"queued"}  # nothing is sent in the request
         with job_worker(app.config["SQLALCHEMY_DATABASE_URI"], **queue, **smtp):
