@@ -136,24 +136,10 @@ def prepare(url: str, clients: int) -> dict[str, Any]:
 
 
 def complete(q: Any) -> dict[str, Any]:
-    """Values for every required field that applies (as the tests' helper does)."""
-    from survey.questionnaire.routing import missing_required
+    """Values for every required field that applies (the demo's minimal response)."""
+    from survey.demo.filling import minimal_answers
 
-    values: dict[str, Any] = {}
-    for _ in range(len(q.fields)):
-        missing = missing_required(q, values)
-        if not missing:
-            break
-        f = q.field(missing[0])
-        if f.codes:
-            values[f.id] = [f.codes[0].code] if f.type.value == "multiple" else f.codes[0].code
-        elif f.type.value == "number":
-            values[f.id] = "1"
-        elif f.type.value == "date":
-            values[f.id] = "2025-01-01"
-        else:
-            values[f.id] = "Text"
-    return values
+    return minimal_answers(q, day="2025-01-01")
 
 
 # -- the rush -----------------------------------------------------------------------------

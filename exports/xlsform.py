@@ -42,6 +42,11 @@ class _Writer:
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self.fields = {f.id: f for f in q.fields}
+        self.specify_of: dict[str, list[Field]] = {}  # owner answer id → its «specify» fields
+        for f in q.fields:
+            if f.role is Role.SPECIFY and f.gate is not None:
+                self.specify_of.setdefault(f.gate, []).append(f)
+        self.option_marks = {o.specify.id: o.specify.inferred for item in q.items() for o in item.options if o.specify}
         self.rows: list[Row] = []
         self.choices: list[tuple[str, ...]] = [(YESNO_LIST, "ja", "Ja"), (YESNO_LIST, "nej", "Nej")]
 
@@ -121,12 +126,10 @@ class _Writer:
 
     def extras(self, owner: str, inferred: bool = False) -> None:
         """The «specify» texts of an answer id, right after it."""
-        marks = {o.specify.id: o.specify.inferred for item in self.q.items() for o in item.options if o.specify}
-        for f in self.q.fields:
-            if f.role is Role.SPECIFY and f.gate == owner:
-                self.add(type="text", name=f.id, label=_escape(f.label), kind="specify",
-                         relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}",
-                         inferred=_flag(marks.get(f.id, inferred)))
+        for f in self.specify_of.get(owner, []):
+            self.add(type="text", name=f.id, label=_escape(f.label), kind="specify",
+                     relevant=self.relevant(f), constraint=f"string-length(.) <= {f.max_length}",
+                     inferred=_flag(self.option_marks.get(f.id, inferred)))
 
     def question_type(self, item: Item) -> str:
         if item.type is ItemType.YESNO:

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from survey.db import Response, Round, StaffUser
+from survey.demo.filling import minimal_answers
 from survey.formatting import today
 from survey.responses.answers import response_for, save_answers, submit
 from survey.rounds.lifecycle import create_round, latest_version, organisations_for, questionnaire_of
@@ -101,21 +102,4 @@ def first_answer_ids(round_: Round, count: int = 2) -> list[tuple[str, str]]:
 
 def complete_answers(round_: Round) -> dict[str, Any]:
     """Values for every required field that applies, filled in order (a full response)."""
-    from survey.questionnaire.routing import missing_required
-
-    q = questionnaire_of(round_)
-    values: dict[str, Any] = {}
-    for _ in range(len(q.fields)):
-        missing = missing_required(q, values)
-        if not missing:
-            return values
-        f = q.field(missing[0])
-        if f.codes:
-            values[f.id] = [f.codes[0].code] if f.type.value == "multiple" else f.codes[0].code
-        elif f.type.value == "number":
-            values[f.id] = "1"
-        elif f.type.value == "date":
-            values[f.id] = "2025-10-01"
-        else:
-            values[f.id] = "Text"
-    raise AssertionError("could not complete the questionnaire")
+    return minimal_answers(questionnaire_of(round_))

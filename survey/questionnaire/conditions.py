@@ -77,14 +77,41 @@ _KEYWORDS = {"and", "or", "not", "in", "any", "all", "answered"}
 
 
 @dataclass(frozen=True)
-class _Token:
-    kind: str  # op, punct, string, word, keyword, end
+class Token:
+    kind: str  # op, punct, string, word, keyword, end (and ref, number in XLSForm's syntax)
     text: str
-    pos: int
+    pos: int  # the column, counted from 1
 
 
-def _tokenize(source: str) -> list[_Token]:
-    tokens: list[_Token] = []
+class TokenStream:
+    """The cursor of a recursive-descent parser (this language's and XLSForm's ``relevant``)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.index = 0
+
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.current
+        self.index += 1
+        return token
+
+    def fail(self, expected: str) -> ValueError:
+        """The error to raise; each language words its own (and its own exception class)."""
+        return ValueError(f"expected {expected} at column {self.current.pos}")
+
+    def expect(self, kind: str, text: str | None = None) -> Token:
+        token = self.current
+        if token.kind != kind or (text is not None and token.text != text):
+            raise self.fail(repr(text) if text else kind)
+        return self.take()
+
+
+def _tokenize(source: str) -> list[Token]:
+    tokens: list[Token] = []
     pos = 0
     stripped = source.rstrip()
     while pos < len(stripped):
@@ -99,40 +126,24 @@ def _tokenize(source: str) -> list[_Token]:
             kind = "string"
         elif kind == "word" and text in _KEYWORDS:
             kind = "keyword"
-        tokens.append(_Token(kind, text, start + 1))
+        tokens.append(Token(kind, text, start + 1))
         pos = match.end()
-    tokens.append(_Token("end", "", len(stripped) + 1))
+    tokens.append(Token("end", "", len(stripped) + 1))
     return tokens
 
 
-class _Parser:
+class _Parser(TokenStream):
     """Recursive descent over the grammar in docs/questionnaire-format.md."""
 
     def __init__(self, source: str) -> None:
+        super().__init__(_tokenize(source))
         self.source = source
-        self.tokens = _tokenize(source)
-        self.index = 0
-
-    @property
-    def current(self) -> _Token:
-        return self.tokens[self.index]
-
-    def take(self) -> _Token:
-        token = self.current
-        self.index += 1
-        return token
 
     def fail(self, expected: str) -> ConditionSyntaxError:
         found = self.current.text or "the end"
         return ConditionSyntaxError(
             f"expected {expected} at column {self.current.pos} but found {found!r} in {self.source!r}"
         )
-
-    def expect(self, kind: str, text: str | None = None) -> _Token:
-        token = self.current
-        if token.kind != kind or (text is not None and token.text != text):
-            raise self.fail(repr(text) if text else kind)
-        return self.take()
 
     def parse(self) -> Expr:
         expr = self.disjunction()

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
-from survey.questionnaire.conditions import And, Answered, Compare, Expr, Not, Or
+from survey.questionnaire.conditions import And, Answered, Compare, Expr, Not, Or, Token, TokenStream
 from survey.questionnaire.model import ItemType
 
 TypeOf = Callable[[str], ItemType]
@@ -97,14 +96,7 @@ _TOKEN = re.compile(
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "!=": "!="}
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # ref, op, punct, string, number, word, end
-    text: str
-    pos: int
-
-
-def _tokens(source: str) -> list[_Token]:
+def _tokens(source: str) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup or ""
@@ -113,40 +105,25 @@ def _tokens(source: str) -> list[_Token]:
         if kind == "bad":
             raise XPathError(f"unexpected {match.group('bad')!r} at column {match.start('bad') + 1}")
         if kind in ("sq", "dq"):
-            found.append(_Token("string", match.group(kind), match.start()))
+            found.append(Token("string", match.group(kind), match.start() + 1))
         elif kind == "ref":
-            found.append(_Token("ref", match.group("name").strip(), match.start()))
+            found.append(Token("ref", match.group("name").strip(), match.start() + 1))
         else:
-            found.append(_Token(kind, match.group(kind), match.start()))
-    found.append(_Token("end", "", len(source)))
+            found.append(Token(kind, match.group(kind), match.start() + 1))
+    found.append(Token("end", "", len(source) + 1))
     return found
 
 
-class _Reader:
+class _Reader(TokenStream):
     """Recursive descent over the supported subset of XPath."""
 
     def __init__(self, source: str) -> None:
-        self.tokens = _tokens(source)
-        self.index = 0
-
-    @property
-    def current(self) -> _Token:
-        return self.tokens[self.index]
-
-    def take(self) -> _Token:
-        token = self.current
-        self.index += 1
-        return token
+        super().__init__(_tokens(source))
 
     def fail(self, expected: str) -> XPathError:
         token = self.current
         shown = repr(token.text) if token.kind != "end" else "the end"
-        return XPathError(f"expected {expected} at column {token.pos + 1}, found {shown}")
-
-    def expect(self, kind: str, text: str | None = None) -> _Token:
-        if self.current.kind != kind or (text is not None and self.current.text != text):
-            raise self.fail(repr(text) if text else kind)
-        return self.take()
+        return XPathError(f"expected {expected} at column {token.pos}, found {shown}")
 
     def read(self) -> Expr:
         expr = self.disjunction()

@@ -16,7 +16,7 @@ from survey.db import QuestionnaireVersion, Round
 from survey.errors import Refused
 from survey.formatting import today
 from survey.questionnaire import Questionnaire, QuestionnaireError
-from survey.questionnaire.in_words import when_asked
+from survey.questionnaire.describe import describe_field
 from survey.questionnaire.model import Role
 from survey.questionnaire.routing import applicable_ids
 from survey.questionnaire.values import is_blank
@@ -136,7 +136,7 @@ def questionnaire_changes_csv(version_id: int) -> Response:
 def questionnaire_branches(version_id: int) -> str:
     version = _version(version_id)
     q = definitions.definition_of(version)
-    conditions = {f.id: when_asked(q, f) for f in q.fields if f.role in (Role.MAIN, Role.FOLLOWUP)}
+    conditions = {f.id: describe_field(q, f) for f in q.fields if f.role in (Role.MAIN, Role.FOLLOWUP)}
     return render_template("admin/questionnaire_branches.html", version=version, q=q,
                            conditions=conditions, crumbs=_crumbs(version))
 
