@@ -32,6 +32,7 @@ from survey.themes import (
     themes,
 )
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 
 bp = Blueprint("themes", __name__, url_prefix="/admin/teman")
@@ -184,5 +185,4 @@ def publishing(round_id: int) -> ResponseReturnValue:
 def deck(round_id: int) -> Response:
     round_ = db.get_or_404(Round, round_id)
     blob = build_national_deck(national_deck_input(db_session(), round_))
-    name = f"sammanstallning-{round_.questionnaire_version.questionnaire_id}-runda-{round_.id}.pptx"
-    return Response(blob, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(blob, PPTX, file_name("Sammanställning", round_.name, suffix=".pptx"))
