@@ -70,7 +70,8 @@ def _world(app: Flask, base: str) -> dict[str, Any]:
     db.session.commit()
     tokens = {link.code: link.url.rsplit("/", 1)[-1] for link in round_links(round_, app.config["SECRET_KEY"], "x")}
     reflect = {link.code: link.url.rsplit("/", 1)[-1] for link in round_links(demo, app.config["SECRET_KEY"], "x")}
-    return {"round_id": round_.id, "code": "0180", "user_id": admin.id, "kind": "invitation", "suffix": "sav", "fmt": "xlsx",
+    return {"round_id": round_.id, "code": "0180", "user_id": admin.id, "kind": "invitation", "suffix": "sav",
+            "fmt": "xlsx",
             "draft_token": tokens["0180"], "submitted_token": tokens["1480"], "reflect_token": reflect[DEMO_REGION],
             "section_id": _first_section(round_), "version_id": round_.questionnaire_version_id,
             "job_id": job.id, "results_round": demo.id}
