@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from tests.browser import LiveServer, assert_accessible
+from tests.browser import LiveServer, assert_accessible, staff_login
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +25,6 @@ NOT_PAGES = {  # endpoint → why axe has no page to check there
     "admin.session_status": "JSON for the idle warning", "results.import_status_json": "JSON for the job's progress",
 }
 FILE_SUFFIXES = (".xlsx", ".csv", ".pptx", ".json", ".<fmt>", ".<path:suffix>")  # downloads: checked as files
-
-
-def _staff_login(page: Any, base: str) -> None:
-    from tests.staff_helpers import ADMIN, PASSWORD
-
-    page.goto(f"{base}/admin/logga-in")
-    page.fill("#email", ADMIN)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def _identify(page: Any, base: str, token: str) -> None:
@@ -104,7 +94,7 @@ def test_every_page_has_no_axe_violations(app: Flask, live_server: LiveServer, p
     base = live_server.url
     world = _world(app, base)
     assert set(NOT_PAGES) <= {rule.endpoint for rule in app.url_map.iter_rules()}, "NOT_PAGES names a lost route"
-    _staff_login(page, base)
+    staff_login(page, base)
     checked, files = [], []
     rules = sorted((r for r in app.url_map.iter_rules() if "GET" in (r.methods or ()) and r.endpoint not in NOT_PAGES),
                    key=_order)
