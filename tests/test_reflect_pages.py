@@ -139,3 +139,17 @@ def test_every_download_is_named_in_words(client: FlaskClient, admin_client: Fla
         answer = client.get(f"/reflektion/{token}/reflektion.{kind}")
         name = download_name(answer.headers["Content-Disposition"])
         assert name == f"Reflektion Region Kronoberg {version.year}.{kind}"
+
+
+def test_theme_counts_show_tagged_questions_and_name_the_rest(admin_client: FlaskClient,
+                                                               published: tuple[Round, str]) -> None:
+    round_, _ = published
+    html = admin_client.get(f"/admin/teman/{round_.id}/").get_data(as_text=True)
+    captions = re.findall(r"<caption>Antal svar per tema: ([^<]*)</caption>", html)
+    assert captions and all("stärkas" in caption or "Kommentar" in caption or "–" in caption for caption in captions)
+    tables = re.findall(r"<caption>Antal svar per tema.*?</tbody>", html, flags=re.S)
+    assert all(re.search(r'<td class="num">[1-9]', table) for table in tables), "a table of zeros only"
+    assert re.search(r"Inga svar har tema ännu på \d+ frågor?:", html)
+    for hostile in ("²", "-1", "99999999999999999999", "abc", "%00"):
+        page = admin_client.get(f"/admin/teman/{round_.id}/?fraga={hostile}")
+        assert page.status_code == 200, hostile
