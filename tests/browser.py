@@ -85,3 +85,20 @@ def assert_accessible(page: Any, context: str = "") -> None:
     details = [f"{v['id']}: {v['help']} ({len(v['nodes'])} × {v['nodes'][0]['target'] if v['nodes'] else ''})"
                for v in violations]
     assert not violations, f"axe violations {context} at {page.url}:\n" + "\n".join(details)
+
+
+def staff_login(page: Any, base: str) -> None:
+    """Sign in as the test admin through the login page, a wrong password first (axe on both states)."""
+    from tests.staff_helpers import ADMIN, PASSWORD
+
+    page.goto(f"{base}/admin/")
+    assert_accessible(page, "login")
+    page.fill("#email", ADMIN)
+    page.fill("#password", "fel lösenord 1234")
+    page.click("button[type=submit]")
+    assert "Fel e-postadress eller lösenord" in page.content()
+    assert_accessible(page, "login error")
+    page.fill("#email", ADMIN)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")

@@ -21,3 +21,11 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
               "JOBS_IMMEDIATE": True}  # jobs run in the request; tests/test_jobs.py uses a real worker
     config.update(overrides)
     return create_app(config)
+
+
+def download_name(disposition: str) -> str:
+    """The name a browser saves a download as: RFC 6266's UTF-8 ``filename*``."""
+    from urllib.parse import unquote
+
+    assert disposition.startswith('attachment; filename="'), disposition
+    return unquote(disposition.split("filename*=UTF-8''", 1)[1])

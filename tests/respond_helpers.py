@@ -82,3 +82,28 @@ def load_round(round_id: int) -> Round:
     found = db.session.get(Round, round_id)
     assert found is not None
     return found
+
+
+def submit_through_link(client: FlaskClient, invited: Invited, code: str) -> str:
+    """Identify, answer every unconditional choice «nej», review and submit: the receipt's address."""
+    identify(client, invited, code)
+    answer_everything_for(client, invited, code)
+    review = client.get(invited.url(code, "/granska"))
+    version = re.search(r'name="version" value="(\d+)"', review.text)
+    assert version is not None
+    done = client.post(invited.url(code, "/skicka-in"),
+                       data={"csrf_token": csrf_of(review.text), "version": version.group(1)})
+    assert done.status_code == 303
+    return str(done.headers["Location"])
+
+
+def answer_everything_for(client: FlaskClient, invited: Invited, code: str) -> None:
+    """«nej» to every unconditional choice of every section, one section post each."""
+    from survey.rounds.lifecycle import questionnaire_of
+
+    q = questionnaire_of(load_round(invited.round_id))
+    for section in q.sections:
+        answers = {f.id: "nej" for f in q.fields
+                   if f.section_id == section.id and f.gate is None and f.condition is None and f.codes}
+        if answers:
+            assert post_section(client, invited, section.id, answers, code=code).status_code == 303

@@ -9,24 +9,10 @@ import pytest
 from flask import Flask
 
 from survey.rounds.lifecycle import questionnaire_of
-from tests.browser import assert_accessible
+from tests.browser import assert_accessible, staff_login
 from tests.staff_helpers import ADMIN, PASSWORD, answer, complete_answers, make_staff, new_round
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str) -> None:
-    page.goto(f"{base}/admin/")
-    assert_accessible(page, "login")
-    page.fill("#email", ADMIN)
-    page.fill("#password", "fel lösenord 1234")
-    page.click("button[type=submit]")
-    assert "Fel e-postadress eller lösenord" in page.content()
-    assert_accessible(page, "login error")
-    page.fill("#email", ADMIN)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
 
 
 def test_staff_pages_are_accessible(app: Flask, live_server: Any, page: Any) -> None:
@@ -34,7 +20,7 @@ def test_staff_pages_are_accessible(app: Flask, live_server: Any, page: Any) -> 
     round_ = new_round("0180,1480,0114")
     answer(round_, "0180", complete_answers(round_), submit_it=True)
     base = live_server.url
-    _login(page, base)
+    staff_login(page, base)
     rid, section = round_.id, questionnaire_of(round_).sections[0].id
     paths = [
         "/admin/", "/admin/rundor/ny", f"/admin/rundor/{rid}", f"/admin/rundor/{rid}/framsteg",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser import LiveServer, assert_accessible
+from tests.browser import LiveServer, assert_accessible, staff_login
 from tests.respond_helpers import Invited, open_round
 
 pytestmark = pytest.mark.browser
@@ -156,7 +156,6 @@ def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServ
     from survey.mail.contacts import save_contact
     from survey.web.extensions import db
     from tests.staff_helpers import ADMIN, answer, complete_answers, make_staff, new_round
-    from tests.test_admin_browser import _login
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = new_round("0180,1480,0114")
@@ -166,7 +165,7 @@ def test_staff_confirmations_events_and_layout(app: Flask, live_server: LiveServ
                  "Eva Ek", "eva.ek.langt.namn.for.att.prova@stockholm.se", "test")
     db.session.commit()
     base = live_server.url
-    _login(page, base)
+    staff_login(page, base)
     page.set_viewport_size({"width": 800, "height": 900})
     page.goto(f"{base}/admin/rundor/{round_.id}/utskick")
     with page.expect_navigation():
@@ -194,14 +193,13 @@ def test_results_and_themes_pages_at_the_demos_full_size(app: Flask, live_server
     from survey.demo.data_2025 import ensure_demo_2025
     from survey.web.extensions import db
     from tests.staff_helpers import ADMIN, make_staff
-    from tests.test_admin_browser import _login
 
     make_staff(ADMIN, "admin", "Astrid Admin")
     round_ = ensure_demo_2025(db.session, app.config["SECRET_KEY"])
     db.session.commit()
     ensure_demo_reflection(db.session, app.config["SECRET_KEY"], live_server.url)
     db.session.commit()
-    _login(page, live_server.url)
+    staff_login(page, live_server.url)
     page.goto(f"{live_server.url}/admin/resultat/{round_.id}")
     lift = page.locator("form[aria-labelledby=lift-title]")
     if lift.count():  # «Skäl» sits inside the form whose heading is «Häv frysningen»

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from survey.db import Response
 from survey.web.extensions import db
-from tests.respond_helpers import REGION, Invited, csrf_of, identify, open_round, post_section
+from tests.respond_helpers import REGION, identify, open_round, post_section, submit_through_link
 
 
 def test_an_optional_section_is_not_complete_before_anyone_opens_it(app: Flask, client: FlaskClient) -> None:
@@ -46,34 +46,10 @@ def test_save_and_continue_later_ends_the_session_on_the_server(app: Flask, clie
     assert other.get(invited.url(path="/avsnitt/ansvar")).status_code == 303
 
 
-def _submit(client: FlaskClient, invited: Invited, code: str) -> str:
-    identify(client, invited, code)
-    answer_everything_for(client, invited, code)
-    review = client.get(invited.url(code, "/granska"))
-    version = re.search(r'name="version" value="(\d+)"', review.text)
-    assert version is not None
-    done = client.post(invited.url(code, "/skicka-in"),
-                       data={"csrf_token": csrf_of(review.text), "version": version.group(1)})
-    assert done.status_code == 303
-    return str(done.headers["Location"])
-
-
-def answer_everything_for(client: FlaskClient, invited: Invited, code: str) -> None:
-    from survey.rounds.lifecycle import questionnaire_of
-    from tests.respond_helpers import load_round
-
-    q = questionnaire_of(load_round(invited.round_id))
-    for section in q.sections:
-        answers = {f.id: "nej" for f in q.fields
-                   if f.section_id == section.id and f.gate is None and f.condition is None and f.codes}
-        if answers:
-            assert post_section(client, invited, section.id, answers, code=code).status_code == 303
-
-
 def test_receipt_number_mail_and_file_names_in_words(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
     app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"), MAIL_FROM="enkat@socialstyrelsen.se")
     invited = open_round(app, codes="08,01")
-    location = _submit(client, invited, "08")
+    location = submit_through_link(client, invited, "08")
     receipt = client.get(location).text
     number = re.search(r'class="receipt-number">(PS-2025-08-[2-9A-Z]{4})<', receipt)
     assert number is not None, receipt
@@ -97,7 +73,7 @@ def test_receipt_number_mail_and_file_names_in_words(app: Flask, client: FlaskCl
     printable = client.get(invited.url("08", "/svaren")).text
     assert "<title>Svar Region Kalmar län 2025 –" in printable and number.group(1) in printable
     # Another organisation gets its own number; a second look at the receipt keeps it.
-    other = client.get(_submit(client, invited, REGION)).text
+    other = client.get(submit_through_link(client, invited, REGION)).text
     assert number.group(1) not in other and "PS-2025-01-" in other
     assert number.group(1) in client.get(invited.url("08", "/kvitto")).text
 
@@ -105,7 +81,7 @@ def test_receipt_number_mail_and_file_names_in_words(app: Flask, client: FlaskCl
 def test_a_failed_receipt_mail_is_said_and_the_submission_stands(app: Flask, client: FlaskClient) -> None:
     app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=9)  # nobody listens
     invited = open_round(app, codes=REGION)
-    page = client.get(_submit(client, invited, REGION)).text
+    page = client.get(submit_through_link(client, invited, REGION)).text
     assert "Bekräftelsen kunde inte skickas" in page and "Svaren är inskickade" in page
     assert db.session.scalar(select(Response.status)) == "submitted"
 

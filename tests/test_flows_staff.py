@@ -97,8 +97,7 @@ def test_closing_a_round_says_what_it_will_do_first(app: Flask, admin_client: Fl
 def test_events_show_what_respondents_did(app: Flask, admin_client: FlaskClient, kommun_round: Round) -> None:
     from survey.rounds.lifecycle import active_link
     from survey.rounds.links import derive_token
-    from tests.respond_helpers import Invited, identify, post_section
-    from tests.test_flows_respond import _submit
+    from tests.respond_helpers import Invited, identify, post_section, submit_through_link
 
     links = {m.organisation.code: active_link(m) for m in kommun_round.members}
     tokens = {code: derive_token(app.config["SECRET_KEY"], link.nonce) for code, link in links.items() if link}
@@ -108,7 +107,7 @@ def test_events_show_what_respondents_did(app: Flask, admin_client: FlaskClient,
     section = kommun_round.questionnaire_version.definition["sections"][0]["id"]
     first = next(f for f in complete_answers(kommun_round))
     post_section(respondent, invited, section, {first: complete_answers(kommun_round)[first]}, code="0114")
-    _submit(app.test_client(), invited, "1480")
+    submit_through_link(app.test_client(), invited, "1480")
     page = admin_client.get(f"/admin/rundor/{kommun_round.id}/handelser").get_data(as_text=True)
     assert "Inga händelser ännu" not in page
     for words in ("Angav namn och e-post för att svara", "Svar sparades", "Svaren skickades in",

@@ -111,3 +111,45 @@ def test_themes_pages_need_a_staff_login(client: FlaskClient, published: tuple[R
     assert client.get(f"/admin/teman/{round_.id}/sammanstallning.pptx").status_code in (302, 401)
 
 
+
+
+def test_every_download_is_named_in_words(client: FlaskClient, admin_client: FlaskClient,
+                                          published: tuple[Round, str]) -> None:
+    """Issue 11 item 6: «Sammanställning Patientsäkerhet 2025.pptx», not ``sammanstallning-…-runda-9.pptx``."""
+    from tests.helpers import download_name
+
+    round_, token = published
+    version = round_.questionnaire_version
+    title = round_.name.replace(":", "")  # «Demo: …»: Windows takes no colon in a file name
+    expected = {
+        f"/admin/teman/{round_.id}/sammanstallning.pptx": f"Sammanställning {title}.pptx",
+        f"/admin/rundor/{round_.id}/lankar.csv": f"Länkar {title}.csv",
+        f"/admin/rundor/{round_.id}/lankar.xlsx": f"Länkar {title}.xlsx",
+        f"/admin/enkater/{version.id}/xlsform.xlsx": f"XLSForm {version.questionnaire_id} version {version.id}.xlsx",
+        f"/admin/enkater/{version.id}/andringar.csv": f"Ändringar {version.questionnaire_id} version {version.id}.csv",
+    }
+    for url, name in expected.items():
+        answer = admin_client.get(url)
+        assert answer.status_code == 200, url
+        assert download_name(answer.headers["Content-Disposition"]) == name, url
+    status = admin_client.get(f"/admin/rundor/{round_.id}/framsteg.xlsx")
+    progress = download_name(status.headers["Content-Disposition"])
+    assert re.fullmatch(rf"Status {re.escape(title)} \d{{4}}-\d{{2}}-\d{{2}}\.xlsx", progress), progress
+    for kind in ("pptx", "xlsx"):
+        answer = client.get(f"/reflektion/{token}/reflektion.{kind}")
+        name = download_name(answer.headers["Content-Disposition"])
+        assert name == f"Reflektion Region Kronoberg {version.year}.{kind}"
+
+
+def test_theme_counts_show_tagged_questions_and_name_the_rest(admin_client: FlaskClient,
+                                                               published: tuple[Round, str]) -> None:
+    round_, _ = published
+    html = admin_client.get(f"/admin/teman/{round_.id}/").get_data(as_text=True)
+    captions = re.findall(r"<caption>Antal svar per tema: ([^<]*)</caption>", html)
+    assert captions and all("stärkas" in caption or "Kommentar" in caption or "–" in caption for caption in captions)
+    tables = re.findall(r"<caption>Antal svar per tema.*?</tbody>", html, flags=re.S)
+    assert all(re.search(r'<td class="num">[1-9]', table) for table in tables), "a table of zeros only"
+    assert re.search(r"Inga svar har tema ännu på \d+ frågor?:", html)
+    for hostile in ("²", "-1", "99999999999999999999", "abc", "%00"):
+        page = admin_client.get(f"/admin/teman/{round_.id}/?fraga={hostile}")
+        assert page.status_code == 200, hostile

@@ -17,6 +17,7 @@ from survey.db import Answer, Round
 from survey.demo.data_2025 import ensure_demo_2025
 from survey.results import current_snapshot, lift_freeze
 from survey.web.extensions import db
+from tests.helpers import download_name
 from tests.staff_helpers import csrf_token
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -53,7 +54,8 @@ def test_the_overview_shows_the_frozen_numbers(analyst_client: FlaskClient, demo
 def test_downloads_are_the_exports(analyst_client: FlaskClient, demo_round: Round) -> None:
     response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.xlsx")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="runda-{demo_round.id}-fryst-v1-svar.xlsx"'
+    name = download_name(response.headers["Content-Disposition"])
+    assert name == f"Svar {demo_round.name.replace(':', '')} fryst version 1.xlsx"
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
     assert workbook.sheetnames == ["Svar", "Koder", "Kodbok", "Sammanställning", "Om enkäten"]
     document = json.loads(analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.json").data)
@@ -110,7 +112,10 @@ def test_the_files_for_statistics_software(analyst_client: FlaskClient, demo_rou
         assert f"/admin/resultat/{demo_round.id}/svar.{suffix}" in page, suffix
         response = analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.{suffix}")
         assert response.status_code == 200, suffix
-        assert response.headers["Content-Disposition"].endswith(f'fryst-v1-svar.{suffix}"')
+        name = download_name(response.headers["Content-Disposition"])
+        assert name.endswith(f"{demo_round.name.replace(':', '')} fryst version 1.{suffix.rsplit('.', 1)[-1]}"), name
+        assert name.startswith({"lang.csv": "Svar långt format", "kodbok.json": "Kodbok", "kodbok.csv": "Kodbok"}
+                               .get(suffix, "Svar ")), name
         downloaded[suffix] = response.data
     assert analyst_client.get(f"/admin/resultat/{demo_round.id}/svar.exe").status_code == 404
     runner = app.test_cli_runner()

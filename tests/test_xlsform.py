@@ -23,7 +23,7 @@ HEADER = ("type", "name", "label", "hint", "required", "relevant", "constraint")
 
 
 def _workbook(survey: list[tuple[str, ...]], choices: list[tuple[str, str, str]] = (),
-              settings: tuple[str, str] = ("Hälsoenkät", "halsa-2026")) -> bytes:
+              settings: tuple[str, str] = ("Hälsoenkät", "halsa-2026"), version: str = "2026") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "survey"
@@ -36,7 +36,7 @@ def _workbook(survey: list[tuple[str, ...]], choices: list[tuple[str, str, str]]
         choice_sheet.append(row)
     settings_sheet = book.create_sheet("settings")
     settings_sheet.append(("form_title", "form_id", "version"))
-    settings_sheet.append((*settings, "2026"))
+    settings_sheet.append((*settings, version))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -125,6 +125,13 @@ def test_bad_rows_are_named_by_sheet_and_row(rows: list[tuple[str, ...]], expect
     survey = [("begin group", "s", "Avsnitt"), *rows, ("end group", "s", "")]
     problems = _problems(_workbook(survey))
     assert any(problem.startswith(expected) for problem in problems), problems
+
+
+@pytest.mark.parametrize("version", ["²", "١٢", "20 26"])
+def test_a_year_that_is_not_ascii_digits_is_named_not_a_crash(version: str) -> None:
+    problems = _problems(_workbook([("begin group", "s", "Avsnitt"), ("text", "a", "A"), ("end group", "s", "")],
+                                   version=version))
+    assert any("year" in problem and problem.startswith("bad.xlsx:settings") for problem in problems), problems
 
 
 def test_a_formula_cell_is_refused() -> None:

@@ -79,6 +79,12 @@ def _check_zip(data: bytes, display: str) -> None:
                      f"at most {MAX_UNPACKED_BYTES // 2**20} MB are read")
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` is true for «²», which ``int`` refuses (the loader
+    then names the cell that holds it)."""
+    return text.isascii() and text.isdigit()
+
+
 def _sheets(data: bytes, reader: _Reader) -> dict[str, list[_Row]]:
     from openpyxl import load_workbook
 
@@ -161,7 +167,7 @@ def _top(sheets: dict[str, list[_Row]], reader: _Reader) -> LocatedDict:
     entries: dict[str, Any] = {
         "id": form_id, "title": values.get("form_title", ""), "family": values.get("family") or form_id,
         "respondent_kind": values.get("respondent_kind") or "region",
-        "year": int(year) if year.isdigit() else year,
+        "year": int(year) if _digits(year) else year,
     }
     if values.get("intro"):
         entries["intro"] = values["intro"]
@@ -337,7 +343,7 @@ def _choice_list(found: list[_Row], reader: _Reader) -> LocatedList:
         _put(entry, "label", _label(row), entry.where)
         value = row.get("numeric_value")
         if value:
-            _put(entry, "value", int(value) if value.isdigit() else value, entry.where)
+            _put(entry, "value", int(value) if _digits(value) else value, entry.where)
         _marks(row, entry, entry.where)
         entries.append(entry)
         entries.item_locations.append(entry.where)
@@ -353,7 +359,7 @@ def _common(row: _Row, item: LocatedDict, reader: _Reader) -> None:
             _put(item, key, row.get(column), where)
     decimals = row.get("decimals")
     if decimals:
-        _put(item, "decimals", int(decimals) if decimals.isdigit() else decimals, where)
+        _put(item, "decimals", int(decimals) if _digits(decimals) else decimals, where)
     required = row.get("required").lower()
     if required not in _TRUE + _FALSE:
         reader.problem(row, name, f"required {row.get('required')!r} cannot be expressed: use yes or leave it empty")

@@ -34,6 +34,7 @@ from survey.results import (
 )
 from survey.web.admin.forms import Form, filled
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
 
@@ -69,13 +70,13 @@ def _data(round_: Round) -> RoundData:
 
 
 def _download(payload: bytes, mimetype: str, filename: str) -> Response:
-    return Response(payload, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(payload, mimetype, filename)
 
 
-def _filename(data: RoundData, suffix: str) -> str:
-    version = f"-fryst-v{data.info.snapshot_version}" if data.info.snapshot_version else "-aktuell"
-    return f"runda-{data.info.id}{version}-{suffix}"
+def _filename(data: RoundData, what: str, suffix: str) -> str:
+    """«Svar Patientsäkerhetsarbetet regioner 2025 fryst version 1.xlsx» (or «… aktuellt läge …»)."""
+    version = f"fryst version {data.info.snapshot_version}" if data.info.snapshot_version else "aktuellt läge"
+    return file_name(what, data.info.name, version, suffix=suffix)
 
 
 @bp.get("/")
@@ -136,12 +137,17 @@ def _routing_tables(q: Questionnaire, results: RoundResults) -> list[dict[str, A
 def answers_xlsx(round_id: int) -> Response:
     data = _data(_round(round_id))
     payload = build_answer_file(data, utcnow(), include_drafts=request.args.get("utkast") == "1")
-    return _download(payload, XLSX, _filename(data, "svar.xlsx"))
+    return _download(payload, XLSX, _filename(data, "Svar", ".xlsx"))
 
 
 ANALYSIS_FILES = {  # suffix → mimetype: the files for statistics software
     "sav": "application/x-spss-sav", "dta": "application/x-stata-dta", "csv": "text/csv; charset=utf-8",
     "lang.csv": "text/csv; charset=utf-8", "kodbok.json": "application/json", "kodbok.csv": "text/csv; charset=utf-8",
+}
+ANALYSIS_NAMES = {  # suffix → the download's first word and its suffix
+    "sav": ("Svar", ".sav"), "dta": ("Svar", ".dta"), "csv": ("Svar", ".csv"),
+    "lang.csv": ("Svar långt format", ".csv"),
+    "kodbok.json": ("Kodbok", ".json"), "kodbok.csv": ("Kodbok", ".csv"),
 }
 
 
@@ -161,14 +167,14 @@ def analysis_file(round_id: int, suffix: str) -> Response:
                "csv": lambda: build_csv(data, now), "lang.csv": lambda: build_csv(data, now, long=True),
                "kodbok.json": lambda: build_codebook_json(data.questionnaire),
                "kodbok.csv": lambda: build_codebook_csv(data.questionnaire)}[suffix]()
-    return _download(payload, ANALYSIS_FILES[suffix], _filename(data, f"svar.{suffix}"))
+    return _download(payload, ANALYSIS_FILES[suffix], _filename(data, *ANALYSIS_NAMES[suffix]))
 
 
 @bp.get("/<int:round_id>/svar.json")
 @staff_required()
 def answers_document(round_id: int) -> Response:
     data = _data(_round(round_id))
-    return _download(answers_json(data, utcnow()), "application/json", _filename(data, "svar.json"))
+    return _download(answers_json(data, utcnow()), "application/json", _filename(data, "Svar", ".json"))
 
 
 @bp.get("/<int:round_id>/resultat.json")
@@ -178,7 +184,7 @@ def results_json(round_id: int) -> Response:
 
     data = _data(_round(round_id))
     payload = json.dumps(data.results().to_json(data.info.name), ensure_ascii=False, indent=1)
-    return _download(payload.encode("utf-8"), "application/json", _filename(data, "resultat.json"))
+    return _download(payload.encode("utf-8"), "application/json", _filename(data, "Resultat", ".json"))
 
 
 @bp.post("/<int:round_id>/frys")

@@ -32,6 +32,7 @@ from survey.themes import (
     themes,
 )
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 
 bp = Blueprint("themes", __name__, url_prefix="/admin/teman")
@@ -44,8 +45,8 @@ def _actor() -> str:
 
 def _back(round_: Round, anchor: str = "") -> ResponseReturnValue:
     """Back to the round's page, on the question the form was posted from."""
-    wanted = request.form.get("fraga", "")
-    page = url_for("themes.round_page", round_id=round_.id) + (f"?fraga={wanted}" if wanted.isdigit() else "")
+    wanted = parse_int(request.form.get("fraga"))
+    page = url_for("themes.round_page", round_id=round_.id) + (f"?fraga={wanted}" if wanted is not None else "")
     return redirect(page + (f"#{anchor}" if anchor else ""))
 
 
@@ -68,14 +69,17 @@ def round_page(round_id: int) -> str:
         by_question.setdefault(entry.question, []).append(entry)
     # One question at a time (the demo's full size is hundreds of answers): a list to choose from.
     questions = list(by_question)
-    wanted = request.args.get("fraga", "0")
-    current = min(int(wanted), len(questions) - 1) if wanted.isdigit() and questions else 0
+    wanted = parse_int(request.args.get("fraga")) or 0
+    current = min(wanted, len(questions) - 1) if questions else 0
     shown = {questions[current]: by_question[questions[current]]} if questions else {}
     question_of = {entry.answer_id: entry.question for entry in listed}
+    counts = theme_counts(listed, theme_list)  # a table for each question with tagged answers, the rest named
+    tagged = {answer_id: rows for answer_id, rows in counts.items() if any(count for _, count in rows)}
+    untagged = [question_of.get(answer_id, answer_id) for answer_id in counts if answer_id not in tagged]
     return render_template("themes/round.html", round=round_, themes=theme_list, by_question=shown,
                            questions=[(q, len(by_question[q])) for q in questions], current=current,
                            question_of=question_of,
-                           counts=theme_counts(listed, theme_list), published=is_published(db_session(), round_),
+                           counts=tagged, untagged=untagged, published=is_published(db_session(), round_),
                            publication=publication(db_session(), round_))
 
 
@@ -184,5 +188,4 @@ def publishing(round_id: int) -> ResponseReturnValue:
 def deck(round_id: int) -> Response:
     round_ = db.get_or_404(Round, round_id)
     blob = build_national_deck(national_deck_input(db_session(), round_))
-    name = f"sammanstallning-{round_.questionnaire_version.questionnaire_id}-runda-{round_.id}.pptx"
-    return Response(blob, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(blob, PPTX, file_name("Sammanställning", round_.name, suffix=".pptx"))

@@ -26,6 +26,7 @@ from survey.web.admin.common import ActionForm, actor, errors_of, get_round, sec
 from survey.web.admin.forms import SendForm, TemplateForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
 
@@ -137,5 +138,4 @@ def merge_list(round_id: int, fmt: str) -> Response:
         abort(404)
     rows = merge_rows(db_session(), round_, secret(), current_app.config["BASE_URL"])
     data = merge_csv(rows) if fmt == "csv" else merge_xlsx(rows)
-    return Response(data, mimetype=MERGE_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="lankar-runda-{round_.id}.{fmt}"'})
+    return download(data, MERGE_TYPES[fmt], file_name("Länkar", round_.name, suffix=f".{fmt}"))

@@ -24,6 +24,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import get_round
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,6 +77,4 @@ def progress_xlsx(round_id: int) -> Response:
     round_ = get_round(round_id)
     rows = _chosen(load_progress(db_session(), round_))
     data = status_workbook(rows, f"{round_.name} – status {today().isoformat()}")
-    filename = f"status-runda-{round_.id}-{today().isoformat()}.xlsx"
-    return Response(data, mimetype=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(data, XLSX, file_name("Status", round_.name, today().isoformat(), suffix=".xlsx"))

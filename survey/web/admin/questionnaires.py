@@ -25,6 +25,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of
 from survey.web.admin.forms import QuestionnaireUploadForm
 from survey.web.auth import staff_required
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import read_section
@@ -109,10 +110,9 @@ def questionnaire_attach(version_id: int) -> WerkzeugResponse:
 @staff_required()
 def questionnaire_xlsform(version_id: int) -> Response:
     version = _version(version_id)
-    name = f"{version.questionnaire_id}.xlsx"
-    return Response(xlsform_bytes(definitions.definition_of(version)),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    name = file_name("XLSForm", version.questionnaire_id, f"version {version.id}", suffix=".xlsx")
+    return download(xlsform_bytes(definitions.definition_of(version)),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
 
 
 @bp.get("/enkater/<int:version_id>/andringar.csv")
@@ -126,9 +126,8 @@ def questionnaire_changes_csv(version_id: int) -> Response:
     for change in changes:
         writer.writerow([change.answer_id, change.number, change.label, change.described,
                          before.questionnaire_id if before else ""])
-    name = f"andringar-{version.questionnaire_id}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    name = file_name("Ändringar", version.questionnaire_id, f"version {version.id}", suffix=".csv")
+    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", name)
 
 
 @bp.get("/enkater/<int:version_id>/alla-foljdfragor")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -24,6 +24,7 @@ from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, 
 from survey.reports.differences import differences, lead
 from survey.reports.headlines import Kind
 from survey.reports.reflection import question_keys
+from survey.web.downloads import download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.reflect.charts import bar_chart_svg
 from survey.web.reflect.posted import DATABASE_DOWN, EXPIRED, read_notes
@@ -149,6 +150,5 @@ def _download(token: str, kind: str) -> ResponseReturnValue:
     round_, org = found
     build, mimetype = (reflection_pptx, PPTX) if kind == "pptx" else (reflection_xlsx, XLSX)
     blob = build(db_session(), round_, org)
-    name = f"reflektion-{org.code}-{round_.questionnaire_version.year}.{kind}"
-    return Response(blob, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    name = file_name("Reflektion", org.name, round_.questionnaire_version.year, suffix=f".{kind}")
+    return download(blob, mimetype, name)

@@ -4,8 +4,6 @@ confirmation e-mail with the receipt number and that file attached."""
 from __future__ import annotations
 
 import logging
-import unicodedata
-from urllib.parse import quote
 
 from flask import current_app, url_for
 
@@ -22,11 +20,6 @@ DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def attachment(name: str) -> str:
-    """RFC 6266 Content-Disposition: an ASCII fallback ``filename`` and the real name as a
-    UTF-8 ``filename*`` (RFC 5987), which every current browser uses."""
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 log = logging.getLogger(__name__)
 
 

@@ -11,6 +11,7 @@ from survey.questionnaire.routing import applicable_ids
 from survey.responses.answers import InvalidVersion, parse_version
 from survey.responses.answers import submit as submit_response
 from survey.staff.audit import record_for
+from survey.web.downloads import download
 from survey.web.extensions import db, db_session
 from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
@@ -20,7 +21,6 @@ from survey.web.respond.receipt import (
     XLSX_TYPE,
     answers_bytes,
     answers_file_name,
-    attachment,
     send_receipt_mail,
 )
 from survey.web.respond.visit import Visit, load_visit, local_time, window_page
@@ -129,5 +129,4 @@ def answers_file(token: str) -> WerkzeugResponse:
     visit = load_visit(token)
     if visit.response is None:
         abort(404)
-    return WerkzeugResponse(answers_bytes(visit), mimetype=XLSX_TYPE,
-                            headers={"Content-Disposition": attachment(answers_file_name(visit))})
+    return download(answers_bytes(visit), XLSX_TYPE, answers_file_name(visit))
