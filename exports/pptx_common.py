@@ -103,7 +103,8 @@ class Deck:
                          copy.deepcopy(blank))  # type: ignore[arg-type]  # a CT_Slide
         part.relate_to(layout.part, RT.SLIDE_LAYOUT)
         id_list.add_sldId(presentation.relate_to(part, RT.SLIDE))
-        return part.slide
+        made: Slide = part.slide
+        return made
 
     def title_slide(self, title: str, subtitle: str) -> Slide:
         """Title and subtitle in one left-aligned column."""

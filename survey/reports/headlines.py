@@ -98,6 +98,13 @@ def quoted(text: str) -> str:
     return f"\u201d{text}\u201d"
 
 
+def answer_words(labels: Sequence[str]) -> str:
+    """Answers as they stand in a sentence: Ja and Nej as words, every other option quoted, so
+    a label that opens with a capital reads as a quotation («Ni svarade ”I fler än hälften av
+    alla verksamheter”», not «Ni svarade I fler än …»)."""
+    return " och ".join(label if label in ("Ja", "Nej") else quoted(label) for label in labels)
+
+
 def listing(parts: Sequence[str]) -> str:
     """«a, b och c»."""
     return ", ".join(parts[:-1]) + f" och {parts[-1]}" if len(parts) > 1 else "".join(parts)
@@ -200,8 +207,18 @@ def question_headline(q: Questionnaire, item: Item, result: ItemResult) -> str:
 
 
 def short_label(label: str) -> str:
-    """A row label without its examples: «Verksamhetsnära chefer (t ex. …)» → «Verksamhetsnära chefer»."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+    """A row label without its examples: «Verksamhetsnära chefer (t ex. …)» → «Verksamhetsnära chefer»,
+    also when the examples hold parentheses of their own («… (t.ex. medicinskt ansvarig
+    sjuksköterska (MAS), … (MAR))»)."""
+    text = label.rstrip()
+    if not text.endswith(")"):
+        return text.strip()
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[:index].strip() or text.strip()
+    return text.strip()  # unbalanced: keep the label as written
 
 
 def _continued(text: str) -> bool:
