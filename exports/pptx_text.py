@@ -144,7 +144,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # no escape exists: left out
-_BULLET_INDENT = str(-Cm(0.45))
+_BULLET_INDENT = str(-Cm(0.6))  # the bullet hangs at the margin; the text starts where the level begins
 _AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
 
 

@@ -254,8 +254,14 @@ def matrix_headlines(q: Questionnaire, item: Item, rows: Sequence[tuple[str, int
         sentence = org_sentence(item.text, kind, subject)
         if sentence:
             options.append(sentence)
-    every = "båda delfrågorna" if len(rows) == 2 else f"var och en av de {number_word(len(rows))} delfrågorna"
-    options.append(tidy(f"{subject} svarade ja på {every} i fråga {item.number or item.id}", kind))
+    number = item.number or item.id
+    if low == high:
+        every = "båda delfrågorna" if len(rows) == 2 else f"var och en av de {number_word(len(rows))} delfrågorna"
+        options.append(tidy(f"{subject} svarade ja på {every} i fråga {number}", kind))
+    else:  # «Mellan 15 och 16 regioner svarade ja på båda» would say that some said ja to both
+        each = ", ".join(str(count) for count in counts[:-1]) + f" respektive {counts[-1]}"
+        options.append(tidy(f"I fråga {number} svarade {each} {kind.many} ja på de "
+                            f"{number_word(len(rows))} delfrågorna", kind))
     return options
 
 
