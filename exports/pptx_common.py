@@ -76,7 +76,7 @@ class Deck:
 
     def __init__(self, template: Path = TEMPLATE) -> None:
         self.prs: PresentationType = Presentation(str(template))
-        self._number_sources: dict[int, tuple[object, etree._Element | None]] = {}
+        self._number_sources: dict[int, etree._Element | None] = {}  # layout index → its placeholder
         self._notes = NotesWriter()
         self._blank_slides: dict[int, tuple[SlideLayout, etree._Element]] = {}
         _remember_partnames(self.prs)
@@ -126,7 +126,7 @@ class Deck:
         for placeholder in list(slide.placeholders):
             if placeholder.placeholder_format.idx != 0:
                 placeholder._element.getparent().remove(placeholder._element)
-        self._number(slide)
+        self._number(slide, LAYOUT_SECTION)
         return slide
 
     def content_slide(self, title: str | Sequence[str], notes: Sequence[Para] = ()) -> Slide:
@@ -136,17 +136,17 @@ class Deck:
         slide = self._add_slide(LAYOUT_TITLE_ONLY)
         self._place(slide.shapes.title, TITLE_BOX, [Para(chosen, bold=True)], TITLE_SIZE,
                     colour=MSO_THEME_COLOR.TEXT_2, anchor=MSO_ANCHOR.MIDDLE, smallest=16, align=PP_ALIGN.LEFT)
-        self._number(slide)
+        self._number(slide, LAYOUT_TITLE_ONLY)
         if notes:
             self._notes.write(slide, notes)
         return slide
 
-    def _number(self, slide: Slide) -> None:
-        layout = slide.slide_layout
-        key = id(layout)
-        if key not in self._number_sources:
-            self._number_sources[key] = (layout, number_source(layout))  # the layout kept alive with it
-        add_slide_number(slide, NUMBER_BOX, len(self.prs.slides._sldIdLst), self._number_sources[key][1])
+    def _number(self, slide: Slide, layout_index: int) -> None:
+        """The slide's number, from the slide-number placeholder of its layout (``layout_index``,
+        which ``_add_slide`` has seen)."""
+        if layout_index not in self._number_sources:
+            self._number_sources[layout_index] = number_source(self._blank_slides[layout_index][0])
+        add_slide_number(slide, NUMBER_BOX, len(self.prs.slides._sldIdLst), self._number_sources[layout_index])
 
     @staticmethod
     def _place(shape: Shape | None, box: tuple[int, int, int, int], paras: list[Para], largest: float,

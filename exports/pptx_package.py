@@ -24,6 +24,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation
 from pptx.slide import NotesSlide, Slide, SlideLayout
+from pptx.text.text import TextFrame
 from pptx.util import Pt
 
 from exports.pptx_text import _A, LANG, Para, _add, _find, fill_text
@@ -141,12 +142,14 @@ class NotesWriter:
         self._blank: etree._Element | None = None
 
     def write(self, slide: Slide, paras: Sequence[Para]) -> None:
+        frame: TextFrame | None
         if self._blank is None:
             notes = slide.notes_slide
             self._blank = copy.deepcopy(notes._element)
+            frame = notes.notes_text_frame
         else:
             notes = self._copy(slide, self._blank)
-        frame = notes.notes_text_frame
+            frame = _body_frame(notes)
         if frame is not None:
             fill_text(frame, paras, 12, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
 
@@ -161,6 +164,18 @@ class NotesWriter:
         slide.part.relate_to(part, RT.NOTES_SLIDE)
         notes: NotesSlide = part.notes_slide
         return notes
+
+
+def _body_frame(notes: NotesSlide) -> TextFrame | None:
+    """The text frame of the notes' body placeholder, as ``notes_text_frame`` finds it, read
+    from the XML (python-pptx makes a shape object of every placeholder to find it)."""
+    tree: etree._Element = notes.shapes._spTree
+    for sp in tree.iterchildren(f"{_P}sp"):
+        placeholder = sp.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
+        if placeholder is not None and placeholder.get("type") == "body":
+            body = sp.find(f"{_P}txBody")
+            return None if body is None else TextFrame(body, notes)  # type: ignore[arg-type]
+    return None
 
 
 def tag_language(prs: Presentation) -> None:
