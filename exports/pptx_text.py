@@ -192,11 +192,35 @@ def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
     return element
 
 
+_Form = tuple[int, float, bool, bool, MSO_THEME_COLOR | None, PP_ALIGN | None, bool]
+_PROTOTYPES: dict[_Form, etree._Element] = {}  # a paragraph's XML but for its words, by its form
+
+
 def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_COLOR | None,
                align: PP_ALIGN | None, part: object | None) -> None:
     """Append one ``a:p`` to ``body``: the XML python-pptx's paragraph and run setters write,
-    plus ``lang`` on every run (python-pptx has no setter for it)."""
+    plus ``lang`` on every run (python-pptx has no setter for it).
+
+    A paragraph of a form written before (level, size, weight, colour, alignment) is a copy of
+    that one with its own words: one copy instead of a dozen elements made one by one."""
     own = size * para.scale
+    form: _Form = (para.level, own, para.bold, para.italic, colour, align, bool(para.text))
+    prototype = None if para.link else _PROTOTYPES.get(form)
+    if prototype is not None:
+        paragraph = copy.deepcopy(prototype)
+        body.append(paragraph)
+        if para.text:
+            paragraph[1][-1].text = _clean_text(para.text)  # a:p / a:r / a:t
+        return
+    paragraph = _build_paragraph(body, para, own, colour, align, part)
+    if not para.link:
+        if len(_PROTOTYPES) > 500:  # sizes are fitted in half points: a few dozen forms a deck
+            _PROTOTYPES.clear()
+        _PROTOTYPES[form] = copy.deepcopy(paragraph)
+
+
+def _build_paragraph(body: etree._Element, para: Para, own: float, colour: MSO_THEME_COLOR | None,
+                     align: PP_ALIGN | None, part: object | None) -> etree._Element:
     paragraph = _add(body, f"{_A}p")
     props = _add(paragraph, f"{_A}pPr")
     if para.level:
@@ -220,6 +244,11 @@ def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_
         rel_id = part.relate_to(address, RT.HYPERLINK, is_external=True)  # type: ignore[attr-defined]
         _add(run_props, f"{_A}hlinkClick", {f"{_R}id": rel_id})
     _add(paragraph, f"{_A}endParaRPr", {"lang": LANG, "sz": attrs["sz"]})
+    return paragraph
+
+
+def _clean_text(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", text))
 
 
 def _run(paragraph: etree._Element, text: str, attrs: dict[str, str], colour: MSO_THEME_COLOR | None
@@ -228,7 +257,7 @@ def _run(paragraph: etree._Element, text: str, attrs: dict[str, str], colour: MS
     run_props = _add(run, f"{_A}rPr", attrs)
     if colour is not None:
         _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
-    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", text))
+    _add(run, f"{_A}t").text = _clean_text(text)
     return run_props
 
 
