@@ -34,6 +34,7 @@ from exports.pptx_package import (
     NotesWriter,
     add_slide_number,
     number_source,
+    relate_new,
     set_properties,
     tag_language,
 )
@@ -101,8 +102,8 @@ class Deck:
         partname = PackURI(f"/ppt/slides/slide{len(id_list) + 1}.xml")
         part = SlidePart(partname, CT.PML_SLIDE, presentation.package,
                          copy.deepcopy(blank))  # type: ignore[arg-type]  # a CT_Slide
-        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        id_list.add_sldId(presentation.relate_to(part, RT.SLIDE))
+        relate_new(part, layout.part, RT.SLIDE_LAYOUT)
+        id_list.add_sldId(relate_new(presentation, part, RT.SLIDE))
         made: Slide = part.slide
         return made
 

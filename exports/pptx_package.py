@@ -21,6 +21,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
 from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation
 from pptx.slide import NotesSlide, Slide, SlideLayout
@@ -130,6 +131,14 @@ def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
     _add(field, f"{_A}t").text = str(number)
 
 
+def relate_new(source: Part, target: Part, reltype: str) -> str:
+    """Relate ``source`` to a part it cannot be related to yet (one just made), as
+    ``relate_to`` does once it has looked for an existing relationship: that look regroups all
+    of the source's relationships by type, on every call, and the presentation has one per slide."""
+    rel_id: str = source._rels._add_relationship(reltype, target)
+    return rel_id
+
+
 class NotesWriter:
     """Speaker notes: the full question, n and who was asked.
 
@@ -159,9 +168,9 @@ class NotesWriter:
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
                               package, copy.deepcopy(blank))  # type: ignore[arg-type]  # a CT_NotesSlide
-        part.relate_to(master, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        relate_new(part, master, RT.NOTES_MASTER)
+        relate_new(part, slide.part, RT.SLIDE)
+        relate_new(slide.part, part, RT.NOTES_SLIDE)
         notes: NotesSlide = part.notes_slide
         return notes
 
