@@ -51,8 +51,8 @@ def bar_chart(slide: Slide, box: tuple[int, int, int, int], bars: Bars, font: fl
     # python-pptx annotates add_chart as returning the chart; it returns the graphic frame.
     # and it names the type of chart data ChartData, a subclass kept for old code; any CategoryChartData works.
     frame = cast(GraphicFrame, slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *emus(box), data))  # type: ignore[arg-type]
-    if name:
-        frame.name = name
+    if name:  # in the XML: python-pptx's name setter finds cNvPr with an XPath query
+        _find(frame._element, f"{_P}nvGraphicFramePr/{_P}cNvPr").set("name", name)
     if alt:
         # The alt text PowerPoint shows under «Alternativ text» (cNvPr/@descr); python-pptx
         # has no setter for it.

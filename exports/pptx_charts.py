@@ -45,11 +45,17 @@ class Panel:
     note: str | None = None  # a line under the chart, e.g. «Ni svarade Ja. Det gjorde 19 av 21 …»
 
 
-def panel_boxes(count: int, top: int = BODY_TOP, bottom: int = BODY_BOTTOM) -> list[tuple[int, int, int, int]]:
-    """``count`` columns across the slide body (one panel is kept to a readable width)."""
+LONG_LABEL = 45  # characters: a category label this long wraps in a chart of 72 % of the body
+
+
+def panel_boxes(count: int, top: int = BODY_TOP, bottom: int = BODY_BOTTOM,
+                long_labels: bool = False) -> list[tuple[int, int, int, int]]:
+    """``count`` columns across the slide body. One panel is kept to a readable width, or
+    takes the whole body when its labels are long (else they wrap into small print beside
+    bars that end halfway across the slide)."""
     usable = SLIDE_W - 2 * MARGIN
     if count == 1:
-        width = int(usable * 0.72)
+        width = usable if long_labels else int(usable * 0.72)
         return [(MARGIN, top, width, bottom - top)]
     width = int((usable - (count - 1) * GAP) / count)
     return [(MARGIN + i * (width + GAP), top, width, bottom - top) for i in range(count)]
@@ -89,7 +95,8 @@ def label_font(bars: Bars, width: int, height: int) -> float:
 def place_panels(slide: Slide, panels: Sequence[Panel], footnote: str | None = None,
                  top: int = BODY_TOP) -> None:
     bottom = BODY_BOTTOM - (FOOTNOTE_H if footnote else 0)
-    boxes = panel_boxes(len(panels), top, bottom)
+    long_labels = any(len(label) > LONG_LABEL for panel in panels for label in panel.bars.categories)
+    boxes = panel_boxes(len(panels), top, bottom, long_labels)
     question_h = question_height(panels, boxes[0][2])
     for panel, (left, ptop, width, height) in zip(panels, boxes, strict=True):
         text_box(slide, (left, ptop, width, question_h), [Para(panel.question)], QUESTION_SIZE, QUESTION_SIZE,

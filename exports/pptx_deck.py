@@ -190,12 +190,15 @@ def _theme_grid(deck: Deck, title: str, themes: Sequence[ThemeSummary]) -> None:
     rows = 1 if len(themes) <= 3 else 2
     width = int((SLIDE_W - 2 * MARGIN - (columns - 1) * gap) / columns)
     height = int((BODY_BOTTOM - BODY_TOP - (rows - 1) * gap) / rows)
-    for index, theme in enumerate(themes):
-        left = MARGIN + (index % columns) * (width + gap)
-        top = BODY_TOP + (index // columns) * (height + gap)
-        paras = [Para(theme.name, bold=True, scale=1.1)]
-        paras += [Para(hl.quoted(_whole_sentences(quote, QUOTE_LIMIT)), 1, italic=True) for quote in theme.quotes[:3]]
-        text_box(slide, (left, top, width, height), paras, 16, 12, name=f"theme:{theme.name}")
+    boxes = [(MARGIN + (index % columns) * (width + gap), BODY_TOP + (index // columns) * (height + gap),
+              width, height) for index in range(len(themes))]
+    texts = [[Para(theme.name, bold=True, scale=1.1),
+              *[Para(hl.quoted(_whole_sentences(quote, QUOTE_LIMIT)), 1, italic=True) for quote in theme.quotes[:3]]]
+             for theme in themes]
+    # One type size for the whole grid (the fullest box's), so the themes read as equals.
+    size = min(fitting_size(paras, Emu(width), Emu(height), 16, 12) for paras in texts)
+    for theme, box, paras in zip(themes, boxes, texts, strict=True):
+        text_box(slide, box, paras, size, size, name=f"theme:{theme.name}")
 
 
 def _whole_sentences(quote: str, limit: int) -> str:
@@ -215,7 +218,7 @@ def reflection_slides(deck: Deck, questions: Sequence[ReflectionQuestion]) -> No
     deck.section_slide("Förslag på frågor som kan användas vid reflektion om enkätresultaten")
     paras = []
     for question in questions:
-        paras.append(Para(question.stem, 1, bold=not question.items))
+        paras.append(Para(question.stem, 1))
         paras += [Para(text, 2) for text in question.items]
     bullets(deck, "Förslag på frågor som kan användas vid reflektion om enkätresultatet", paras)
 

@@ -21,9 +21,11 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
 from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation
 from pptx.slide import NotesSlide, Slide, SlideLayout
+from pptx.text.text import TextFrame
 from pptx.util import Pt
 
 from exports.pptx_text import _A, LANG, Para, _add, _find, fill_text
@@ -129,6 +131,14 @@ def add_slide_number(slide: Slide, box: tuple[int, int, int, int], number: int,
     _add(field, f"{_A}t").text = str(number)
 
 
+def relate_new(source: Part, target: Part, reltype: str) -> str:
+    """Relate ``source`` to a part it cannot be related to yet (one just made), as
+    ``relate_to`` does once it has looked for an existing relationship: that look regroups all
+    of the source's relationships by type, on every call, and the presentation has one per slide."""
+    rel_id: str = source._rels._add_relationship(reltype, target)
+    return rel_id
+
+
 class NotesWriter:
     """Speaker notes: the full question, n and who was asked.
 
@@ -141,12 +151,14 @@ class NotesWriter:
         self._blank: etree._Element | None = None
 
     def write(self, slide: Slide, paras: Sequence[Para]) -> None:
+        frame: TextFrame | None
         if self._blank is None:
             notes = slide.notes_slide
             self._blank = copy.deepcopy(notes._element)
+            frame = notes.notes_text_frame
         else:
             notes = self._copy(slide, self._blank)
-        frame = notes.notes_text_frame
+            frame = _body_frame(notes)
         if frame is not None:
             fill_text(frame, paras, 12, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
 
@@ -156,11 +168,23 @@ class NotesWriter:
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
                               package, copy.deepcopy(blank))  # type: ignore[arg-type]  # a CT_NotesSlide
-        part.relate_to(master, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        relate_new(part, master, RT.NOTES_MASTER)
+        relate_new(part, slide.part, RT.SLIDE)
+        relate_new(slide.part, part, RT.NOTES_SLIDE)
         notes: NotesSlide = part.notes_slide
         return notes
+
+
+def _body_frame(notes: NotesSlide) -> TextFrame | None:
+    """The text frame of the notes' body placeholder, as ``notes_text_frame`` finds it, read
+    from the XML (python-pptx makes a shape object of every placeholder to find it)."""
+    tree: etree._Element = notes.shapes._spTree
+    for sp in tree.iterchildren(f"{_P}sp"):
+        placeholder = sp.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
+        if placeholder is not None and placeholder.get("type") == "body":
+            body = sp.find(f"{_P}txBody")
+            return None if body is None else TextFrame(body, notes)  # type: ignore[arg-type]
+    return None
 
 
 def tag_language(prs: Presentation) -> None:

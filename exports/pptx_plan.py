@@ -137,7 +137,7 @@ def _own_note(plan: Plan, f: Field, result: ItemResult) -> str | None:
         line = "Ni besvarade inte frågan."
     else:
         codes = value if isinstance(value, list) else [value]
-        labels = " och ".join(f.label_of(code) for code in codes)
+        labels = hl.answer_words([f.label_of(code) for code in codes])
         same = sum(result.counts.get(code, 0) for code in codes)
         line = hl.own_answer(kind, labels, same, result.answered)
     extra = plan.notes.get(f.id)
@@ -283,7 +283,7 @@ def _per_row_slides(plan: Plan, item: Item, rows: list[Field]) -> list[Spec]:
 
 def _per_row_panels(plan: Plan, follow: Item) -> ChartSpec:
     fields = _row_fields(plan, follow)
-    panels = [field_panel(plan, f, f"{f.label.rstrip('?.… ')}: {follow.text}") for f in fields]
+    panels = [field_panel(plan, f, _per_row_question(f.label, follow.text)) for f in fields]
     counts = [(plan.results[f.id].counts.get(hl.YES, 0), plan.results[f.id].answered) for f in fields]
     listed = ", ".join(f"{c} av {n}" for c, n in counts[:-1]) + f" och {counts[-1][0]} av {counts[-1][1]}"
     match = re.match(r"^Är (de dokumenterade rutinerna|den dokumenterade rutinen|rutinerna|rutinen) (.+?)\??$",
@@ -292,7 +292,19 @@ def _per_row_panels(plan: Plan, follow: Item) -> ChartSpec:
         title = f"{match.group(1).capitalize()} är {match.group(2)} i {listed} {plan.kind.many}"
     else:
         title = f"{listed} {plan.kind.many} svarade ja på fråga {follow.number or follow.id}"
-    return ChartSpec(hl.tidy(title, plan.kind), tuple(panels), notes=field_notes(plan, fields))
+    return ChartSpec(plan.headline(follow, [hl.tidy(title, plan.kind)]), tuple(panels),
+                     notes=field_notes(plan, fields))
+
+
+def _per_row_question(label: str, text: str) -> str:
+    """A per-row follow-up as the published deck words it: the row inside the question
+    («Är de dokumenterade rutinerna för att riskanalys … genomförs en del av
+    ledningssystemet?»), or the row before it when the question has no such opening."""
+    row = re.sub(r"^[.…\s]+", "", label).rstrip("?.… ")
+    match = re.match(r"^(Är (?:de dokumenterade rutinerna|den dokumenterade rutinen|rutinerna|rutinen)) (.+)$", text)
+    if match and row.startswith(("att ", "hur ", "vilka ", "vilken ", "när ")):
+        return f"{match.group(1)} för {row} {match.group(2)}"
+    return f"{label.rstrip('?.… ')}: {text}"
 
 
 def _column_header(plan: Plan, item: Item, first: bool, documented: bool) -> str:
@@ -326,8 +338,9 @@ def _chain_table(plan: Plan, item: Item, chain: Sequence[str]) -> TableSpec:
     title = _chain_title(plan, item, last)
     asked = len(chain) - 1
     questions = "en villkorad följdfråga" if asked == 1 else f"{hl.number_word(asked)} villkorade följdfrågor"
-    footnote = (f"I enkäten ställdes {questions} för {hl.number_word(len(table_rows))} {group}. "
-                f"{hl.quoted(NOT_ASKED)} betyder att följdfrågan inte ingick för den gruppen.")
+    footnote = f"I enkäten ställdes {questions} för {hl.number_word(len(table_rows))} {group}."
+    if any(cell is None for row in table_rows for cell in row.cells):
+        footnote += f" {hl.quoted(NOT_ASKED)} betyder att följdfrågan inte ingick för den gruppen."
     first = plan.results[f"{item.id}_{table_rows[0].row}"] if table_rows else None
     fields = [plan.q.field(f"{i}_{row.row}") for i in chain for row in table_rows
               if plan.q.has_field(f"{i}_{row.row}")]

@@ -94,12 +94,13 @@ def _differing(deck: Deck, data: ReflectionDeckInput, kind: hl.Kind) -> None:
 def _notes(deck: Deck, data: ReflectionDeckInput) -> None:
     questions = data.reflection.questions
     deck.section_slide("Reflektion")
-    for key, question in zip(question_keys(questions), questions, strict=False):
+    for number, (key, question) in enumerate(zip(question_keys(questions), questions, strict=False), start=1):
         paras = [Para(question.stem, bold=True)] + [Para(item, 1) for item in question.items]
         own = data.notes.get(key, "").strip()
         paras.append(Para("Era anteckningar:", bold=True))
         paras += [Para(text, italic=not own) for text in (own.split("\n\n") if own else ["(inga anteckningar ännu)"])]
-        bullets(deck, "Reflektionsfråga", paras)
+        bullets(deck, f"Reflektionsfråga {number} ({len(questions)})" if len(questions) > 1 else "Reflektionsfråga",
+                paras)
     general = data.notes.get(question_keys(questions)[-1], "").strip()
     if general:
         bullets(deck, "Övriga anteckningar", [Para(text) for text in general.split("\n\n")])

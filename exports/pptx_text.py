@@ -9,6 +9,7 @@ may end in a real hyperlink.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from pptx.enum.base import BaseXmlEnum
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.shapes.autoshape import CT_Shape
+from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide
 from pptx.text.text import TextFrame
 from pptx.util import Cm, Emu, Length, Pt
@@ -141,10 +144,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # escaped in a:t as python-pptx does («_x0007_»)
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # no escape exists: left out
-_BULLET_INDENT = str(-Cm(0.45))
+_BULLET_INDENT = str(-Cm(0.6))  # the bullet hangs at the margin; the text starts where the level begins
 _AUTOFIT = {f"{_A}noAutofit", f"{_A}normAutofit", f"{_A}spAutoFit"}
 
 
@@ -188,11 +192,35 @@ def _add(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
     return element
 
 
+_Form = tuple[int, float, bool, bool, MSO_THEME_COLOR | None, PP_ALIGN | None, bool]
+_PROTOTYPES: dict[_Form, etree._Element] = {}  # a paragraph's XML but for its words, by its form
+
+
 def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_COLOR | None,
                align: PP_ALIGN | None, part: object | None) -> None:
     """Append one ``a:p`` to ``body``: the XML python-pptx's paragraph and run setters write,
-    plus ``lang`` on every run (python-pptx has no setter for it)."""
+    plus ``lang`` on every run (python-pptx has no setter for it).
+
+    A paragraph of a form written before (level, size, weight, colour, alignment) is a copy of
+    that one with its own words: one copy instead of a dozen elements made one by one."""
     own = size * para.scale
+    form: _Form = (para.level, own, para.bold, para.italic, colour, align, bool(para.text))
+    prototype = None if para.link else _PROTOTYPES.get(form)
+    if prototype is not None:
+        paragraph = copy.deepcopy(prototype)
+        body.append(paragraph)
+        if para.text:
+            paragraph[1][-1].text = _clean_text(para.text)  # a:p / a:r / a:t
+        return
+    paragraph = _build_paragraph(body, para, own, colour, align, part)
+    if not para.link:
+        if len(_PROTOTYPES) > 500:  # sizes are fitted in half points: a few dozen forms a deck
+            _PROTOTYPES.clear()
+        _PROTOTYPES[form] = copy.deepcopy(paragraph)
+
+
+def _build_paragraph(body: etree._Element, para: Para, own: float, colour: MSO_THEME_COLOR | None,
+                     align: PP_ALIGN | None, part: object | None) -> etree._Element:
     paragraph = _add(body, f"{_A}p")
     props = _add(paragraph, f"{_A}pPr")
     if para.level:
@@ -216,6 +244,11 @@ def _paragraph(body: etree._Element, para: Para, size: float, colour: MSO_THEME_
         rel_id = part.relate_to(address, RT.HYPERLINK, is_external=True)  # type: ignore[attr-defined]
         _add(run_props, f"{_A}hlinkClick", {f"{_R}id": rel_id})
     _add(paragraph, f"{_A}endParaRPr", {"lang": LANG, "sz": attrs["sz"]})
+    return paragraph
+
+
+def _clean_text(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", text))
 
 
 def _run(paragraph: etree._Element, text: str, attrs: dict[str, str], colour: MSO_THEME_COLOR | None
@@ -224,7 +257,7 @@ def _run(paragraph: etree._Element, text: str, attrs: dict[str, str], colour: MS
     run_props = _add(run, f"{_A}rPr", attrs)
     if colour is not None:
         _add(_add(run_props, f"{_A}solidFill"), f"{_A}schemeClr", {"val": _xml(colour)})
-    _add(run, f"{_A}t").text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _NOT_XML.sub("", text))
+    _add(run, f"{_A}t").text = _clean_text(text)
     return run_props
 
 
@@ -258,10 +291,37 @@ def fill_text(frame: TextFrame, paras: Sequence[Para], size: float, colour: MSO_
 def text_box(slide: Slide, box: tuple[int, int, int, int], paras: Sequence[Para], largest: float,
              smallest: float = 9.0, name: str | None = None, **style: Unpack[TextStyle]) -> float:
     """A text box sized to fit; returns the font size chosen."""
-    shape = slide.shapes.add_textbox(*emus(box))
-    if name:
-        shape.name = name
+    shape = _add_textbox(slide, box, name)
     size = fitting_size(paras, box[2], box[3], largest, smallest)
     fill_text(shape.text_frame, paras, size, **style)
     return size
+
+
+_IDS = etree.XPath("//@id")  # what python-pptx reads for the next shape id, compiled once
+
+
+@lru_cache(maxsize=1)
+def _blank_textbox() -> etree._Element:
+    sp: etree._Element = CT_Shape.new_textbox_sp(1, "TextBox 0", 0, 0, 0, 0)  # type: ignore[no-untyped-call]
+    return sp
+
+
+def _add_textbox(slide: Slide, box: tuple[int, int, int, int], name: str | None) -> Shape:
+    """What ``slide.shapes.add_textbox`` adds (the same p:sp, id and default name), from a copy
+    of one parsed text box rather than a parse per box, and named in the XML directly."""
+    tree: etree._Element = slide.shapes._spTree
+    used = [int(value) for value in _IDS(tree) if value.isdigit()]
+    shape_id = max(used) + 1 if used else 1
+    sp = copy.deepcopy(_blank_textbox())
+    props = _find(sp, f"{_P}nvSpPr/{_P}cNvPr")
+    props.set("id", str(shape_id))
+    props.set("name", name or f"TextBox {shape_id - 1}")
+    _find(sp, f"{_P}spPr/{_A}xfrm/{_A}off").attrib.update({"x": str(box[0]), "y": str(box[1])})
+    _find(sp, f"{_P}spPr/{_A}xfrm/{_A}ext").attrib.update({"cx": str(box[2]), "cy": str(box[3])})
+    extensions = tree.find(f"{_P}extLst")
+    if extensions is None:
+        tree.append(sp)
+    else:
+        extensions.addprevious(sp)
+    return Shape(sp, slide.shapes)  # type: ignore[arg-type]  # a CT_Shape
 

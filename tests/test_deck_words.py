@@ -20,7 +20,8 @@ import pytest
 from lxml import etree
 
 from exports.pptx_deck import build_national_deck
-from tests.pptx_helpers import deck_input, invented, open_deck, reflection_blob
+from survey.reports import headlines as hl
+from tests.pptx_helpers import charts, deck_input, invented, open_deck, questionnaire, reflection_blob
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WORD_NUMBERS = "[Tt]vå|[Tt]re|[Ff]yra|[Ff]em|[Ss]ex|[Ss]ju|[Åå]tta|[Nn]io|[Tt]io|[Ee]lva|[Tt]olv"
@@ -187,3 +188,48 @@ def test_reflection_says_why_a_follow_up_was_not_asked() -> None:
              if shape.has_text_frame and shape.name.startswith("note:")}
     assert notes["note:q07a"] == "Frågan ställdes inte, eftersom ni svarade Nej på fråga 7."
     assert not [name for name, text in notes.items() if text == "Ni besvarade inte frågan."]
+
+
+def test_row_labels_lose_their_examples_also_when_these_hold_parentheses() -> None:
+    # The municipal rows read «Patientsäkerhetsfunktioner (t.ex. medicinskt ansvarig
+    # sjuksköterska (MAS), medicinskt ansvarig för rehabilitering (MAR))».
+    prs = open_deck(blobs()["kommuner"])
+    titles = [slide.shapes.title.text for slide in prs.slides if slide.shapes.title is not None]
+    categories = {label for _, _, frame in charts(prs) for label in frame.chart.plots[0].categories}
+    assert "Patientsäkerhetsfunktioner" in categories
+    assert not [text for text in [*titles, *categories] if "t.ex." in text or "(MAR)" in text]
+
+
+def test_a_range_over_sub_questions_is_not_said_to_be_ja_to_both() -> None:
+    q = questionnaire("regioner-2025")
+    options = hl.matrix_headlines(q, q.item("q21"), [("...identifiering", 16), ("...uppföljning", 15)])
+    assert options[-1] == "I fråga 21 svarade 16 respektive 15 regioner ja på de två delfrågorna"
+    assert not [option for option in options if "båda" in option]
+    same = hl.matrix_headlines(q, q.item("q21"), [("...identifiering", 16), ("...uppföljning", 16)])
+    assert same[-1] == "16 regioner svarade ja på båda delfrågorna i fråga 21"
+
+
+def test_not_asked_is_explained_only_where_a_cell_says_it() -> None:
+    explained = []
+    for slide in open_deck(blobs()["regioner"]).slides:
+        cells = [cell.text for shape in slide.shapes if shape.has_table
+                 for row in shape.table.rows for cell in row.cells]
+        if not cells:
+            continue
+        footnote = " ".join(shape.text_frame.text for shape in slide.shapes if shape.name == "footnote")
+        says = "Fråga ställdes inte" in cells
+        assert ("\u201dFråga ställdes inte\u201d betyder" in footnote) == says, footnote
+        explained.append(says)
+    assert True in explained and False in explained  # both kinds of table are in the deck
+
+
+def test_a_theme_grid_is_of_one_type_size() -> None:
+    grids = 0
+    for slide in open_deck(blobs()["regioner"]).slides:
+        boxes = [shape for shape in slide.shapes if shape.name.startswith("theme:")]
+        if not boxes:
+            continue
+        grids += 1
+        quotes = {run.font.size.pt for box in boxes for p in box.text_frame.paragraphs[1:] for run in p.runs}
+        assert len(quotes) == 1, quotes
+    assert grids

@@ -56,7 +56,7 @@ def test_last_year_is_shown_or_flagged_as_not_comparable() -> None:
     comparison = compare(before_q, data.results, data.q, data.results)
     reflection, own = _reflection(comparison=comparison, before=dict(data.responses[3].answers))
     q02 = next(f for s in reflection.sections for f in s.fields if f.answer_id == "q02")
-    assert q02.last_year == f"2025 svarade ni {'Ja' if own['q02'] == 'ja' else 'Nej'}."
+    assert q02.last_year == f"År 2025 svarade ni {'Ja' if own['q02'] == 'ja' else 'Nej'}."
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,9 @@ def test_the_deck_marks_the_organisations_answer(deck: Any) -> None:
         assert series.points[index].format.fill.fore_color.theme_color == MSO_THEME_COLOR.ACCENT_2
         note = shape_named(slide, f"note:{key}").text_frame.text
         same = data.results[key].counts[own[key]]
-        assert note.startswith(f"Ni svarade {f.label_of(own[key])}. Det gjorde {same} av ")
+        label = f.label_of(own[key])
+        said = label if label in ("Ja", "Nej") else f"\u201d{label}\u201d"  # other options are quoted
+        assert note.startswith(f"Ni svarade {said}. Det gjorde {same} av ")
         marked += 1
     assert marked > 30
 

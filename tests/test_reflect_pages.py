@@ -28,7 +28,7 @@ def test_the_reflection_shows_own_answers_beside_everyone(client: FlaskClient, p
     assert "Här skiljer sig era svar" in html and re.search(r"(liksom \d+ andra?|den enda) av 21 regioner", html)
     assert "Ert svar" in html and "Alla regioner (n = 21)" in html
     assert "Kan inte jämföras med 2024: Frågans formulering har ändrats." in html  # q13
-    assert re.search(r"2024 svarade ni (Ja|Nej)\.", html)
+    assert re.search(r"År 2024 svarade ni (Ja|Nej)\.", html)
 
 
 def test_before_publication_the_page_says_so(client: FlaskClient, published: tuple[Round, str]) -> None:

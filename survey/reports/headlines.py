@@ -98,6 +98,13 @@ def quoted(text: str) -> str:
     return f"\u201d{text}\u201d"
 
 
+def answer_words(labels: Sequence[str]) -> str:
+    """Answers as they stand in a sentence: Ja and Nej as words, every other option quoted, so
+    a label that opens with a capital reads as a quotation («Ni svarade ”I fler än hälften av
+    alla verksamheter”», not «Ni svarade I fler än …»)."""
+    return " och ".join(label if label in ("Ja", "Nej") else quoted(label) for label in labels)
+
+
 def listing(parts: Sequence[str]) -> str:
     """«a, b och c»."""
     return ", ".join(parts[:-1]) + f" och {parts[-1]}" if len(parts) > 1 else "".join(parts)
@@ -200,8 +207,18 @@ def question_headline(q: Questionnaire, item: Item, result: ItemResult) -> str:
 
 
 def short_label(label: str) -> str:
-    """A row label without its examples: «Verksamhetsnära chefer (t ex. …)» → «Verksamhetsnära chefer»."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+    """A row label without its examples: «Verksamhetsnära chefer (t ex. …)» → «Verksamhetsnära chefer»,
+    also when the examples hold parentheses of their own («… (t.ex. medicinskt ansvarig
+    sjuksköterska (MAS), … (MAR))»)."""
+    text = label.rstrip()
+    if not text.endswith(")"):
+        return text.strip()
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[:index].strip() or text.strip()
+    return text.strip()  # unbalanced: keep the label as written
 
 
 def _continued(text: str) -> bool:
@@ -237,8 +254,14 @@ def matrix_headlines(q: Questionnaire, item: Item, rows: Sequence[tuple[str, int
         sentence = org_sentence(item.text, kind, subject)
         if sentence:
             options.append(sentence)
-    every = "båda delfrågorna" if len(rows) == 2 else f"var och en av de {number_word(len(rows))} delfrågorna"
-    options.append(tidy(f"{subject} svarade ja på {every} i fråga {item.number or item.id}", kind))
+    number = item.number or item.id
+    if low == high:
+        every = "båda delfrågorna" if len(rows) == 2 else f"var och en av de {number_word(len(rows))} delfrågorna"
+        options.append(tidy(f"{subject} svarade ja på {every} i fråga {number}", kind))
+    else:  # «Mellan 15 och 16 regioner svarade ja på båda» would say that some said ja to both
+        each = ", ".join(str(count) for count in counts[:-1]) + f" respektive {counts[-1]}"
+        options.append(tidy(f"I fråga {number} svarade {each} {kind.many} ja på de "
+                            f"{number_word(len(rows))} delfrågorna", kind))
     return options
 
 

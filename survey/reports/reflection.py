@@ -11,7 +11,7 @@ from survey.aggregation.compare import Comparison
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.values import Value, is_blank
 from survey.reports.deck import ReflectionQuestion, default_reflection_questions
-from survey.reports.headlines import Kind, own_answer
+from survey.reports.headlines import Kind, answer_words, own_answer
 from survey.reports.routing_words import not_asked_reason
 
 GENERAL_NOTE = "allmant"
@@ -46,7 +46,7 @@ class FieldView:
     summary: str  # «Ni svarade Ja. Det gjorde 19 av 21 regioner.»
     differs: bool  # the organisation's answer is not the one most others gave
     groups: tuple[Distribution, ...]
-    last_year: str | None = None  # «2024 svarade ni Nej.» or why it cannot be compared
+    last_year: str | None = None  # «År 2024 svarade ni Nej.» or why it cannot be compared
     row_label: str | None = None  # the matrix row or staff group, where the answer id is a row
 
 
@@ -84,7 +84,7 @@ def _summary(q: Questionnaire, f: Field, result: ItemResult, own: Mapping[str, V
     if is_blank(value):
         return "Ni besvarade inte frågan."
     codes = value if isinstance(value, list) else [value]
-    labels = " och ".join(f.label_of(str(code)) for code in codes)
+    labels = answer_words([f.label_of(str(code)) for code in codes])
     same = sum(result.counts.get(str(code), 0) for code in codes)
     return own_answer(kind, labels, same, result.answered)
 
@@ -106,9 +106,10 @@ def _last_year(comparison: Comparison | None, before: Mapping[str, Value] | None
     if not item.comparable:
         return f"Kan inte jämföras med {comparison.before_year}: {' '.join(item.reasons)}"
     value = before.get(f.id)
+    # «År 2024 …»: a sentence never opens with a digit.
     if is_blank(value):
-        return f"{comparison.before_year} fick ni inte frågan eller lämnade den obesvarad."
-    return f"{comparison.before_year} svarade ni {f.label_of(str(value))}."
+        return f"År {comparison.before_year} fick ni inte frågan eller lämnade den obesvarad."
+    return f"År {comparison.before_year} svarade ni {answer_words([f.label_of(str(value))])}."
 
 
 def build_reflection(q: Questionnaire, results: RoundResults, org: OrgInfo, own: Mapping[str, Value],
