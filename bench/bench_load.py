@@ -97,11 +97,11 @@ def prepare(url: str, clients: int) -> dict[str, Any]:
     from survey.config import QUESTIONNAIRE_DIR
     from survey.db import Response
     from survey.db.migrate import upgrade
+    from survey.formatting import today as today_in_sweden
     from survey.responses.answers import save_answers
     from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for, questionnaire_of
     from survey.rounds.links import derive_token
     from survey.setup import sync_questionnaires, sync_registry
-    from survey.web.respond.access import today_in_sweden
 
     upgrade(url)
     engine = sa.create_engine(url)
