@@ -14,16 +14,19 @@ PostgreSQL.
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from survey.web.extensions import db
+from tests.servers import gunicorn
 from tests.test_post_fuzz import World, client_for, reset, snapshot, unclean_texts, url_of
 from tests.test_post_fuzz import world as fuzz_world  # noqa: F401  (a fixture: the same world as the post fuzz)
 
@@ -158,3 +161,42 @@ def test_no_address_or_method_gives_a_5xx_an_english_page_or_a_change(request: p
     assert probe.sent > 1000
     assert not probe.failures, f"{len(probe.failures)} of {probe.sent}:\n" + "\n".join(probe.failures[:60])
     assert not unclean_texts()
+
+
+def _raw(port: int, request: bytes) -> tuple[int, str]:
+    """``request`` as sent, byte for byte (no client library tidies it up): status and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body.decode("utf-8", "replace")
+
+
+def _request(line: str, *headers: str, body: str = "") -> bytes:
+    return "\r\n".join((line + " HTTP/1.1", "Host: localhost", "Connection: close", *headers, "", body)).encode()
+
+
+def test_gunicorn_refuses_hostile_addresses_and_bodies_in_swedish(app: Flask) -> None:
+    """The same boundary behind a real server, four workers, where the client cannot tidy the request."""
+    form = "Content-Type: application/x-www-form-urlencoded"
+    swedish = {
+        _request("GET /admin/rundor/9223372036854775808"): 404,
+        _request("GET /admin/rundor/2147483648/framsteg"): 404,
+        _request("GET /admin/rundor/1/org/%00"): 400,
+        _request("GET /admin/logga-in?next=a%00b"): 400,
+        _request("GET /svar/%FF%FE?q=%C3"): 404,
+        _request("POST /admin/logga-in", form, "Content-Length: 1000000000000"): 413,
+        _request("POST /admin/logga-in", "Content-Type: application/json", "Content-Length: 2", body="{}"): 400,
+        _request("DELETE /admin/logga-in"): 405,
+    }
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=4) as base:
+        port = int(base.rsplit(":", 1)[1])
+        for request, expected in swedish.items():
+            status, body = _raw(port, request)
+            assert status == expected and 'lang="sv"' in body and not ENGLISH.search(body), request[:60]
+        # Refused by gunicorn before the app sees them (its limits, its words): a 4xx all the same.
+        for request in (b"GET /svar/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", _request("GET /svar/" + "x" * 10_000)):
+            assert 400 <= _raw(port, request)[0] < 500
+        assert _raw(port, _request("GET /healthz"))[0] == 200  # and the workers still serve
