@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from survey.web.boundary import PAGES
 from survey.web.extensions import db
 from tests.servers import gunicorn
 from tests.test_post_fuzz import World, client_for, reset, snapshot, unclean_texts, url_of
@@ -41,6 +42,7 @@ CONTROL_QUERY = "q=a%00b&sortera=%01&svar=%00&%00=1"
 QUERY_NAMES = ("page", "q", "sort", "sortera", "ordning", "status", "typ", "lan", "fraga", "svar", "avsnitt",
                "version", "live", "utkast", "next", "nasta", "sparat", "epost", "foljdfragor", "id")
 PLACEHOLDER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>")
+PAGE_404 = PAGES[404][1]
 ENGLISH = re.compile(r"<html lang=en>|Bad Request|Not Found|Method Not Allowed|Request Entity Too Large")
 
 
@@ -200,3 +202,43 @@ def test_gunicorn_refuses_hostile_addresses_and_bodies_in_swedish(app: Flask) ->
         for request in (b"GET /svar/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", _request("GET /svar/" + "x" * 10_000)):
             assert 400 <= _raw(port, request)[0] < 500
         assert _raw(port, _request("GET /healthz"))[0] == 200  # and the workers still serve
+
+
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "%D9%A1", "%C2%B2"])
+def test_an_id_postgresql_cannot_hold_is_a_swedish_404(admin_client: FlaskClient, kommun_round: Any,
+                                                       number: str) -> None:
+    """PostgreSQL answered «integer out of range» for 2**31 and beyond; «١» was read as 1."""
+    for path in (f"/admin/rundor/{number}", f"/admin/rundor/{number}/framsteg",
+                 f"/admin/resultat/{number}/svar.xlsx"):
+        answer = admin_client.get(path)
+        assert answer.status_code == 404 and "Sidan finns inte" in answer.text, path
+
+
+def test_control_characters_in_an_address_are_refused_before_the_database(admin_client: FlaskClient,
+                                                                          kommun_round: Any) -> None:
+    """NUL in ``<code>`` or in ``?svar=`` reached PostgreSQL («text fields cannot contain NUL»)."""
+    base = f"/admin/rundor/{kommun_round.id}/org"
+    for path in (f"{base}/%00", f"{base}/01%00/historik", f"{base}/0180/historik?svar=a%00b", f"{base}/0180?%01=1"):
+        answer = admin_client.get(path)
+        assert answer.status_code == 400 and "tecken som inte kan finnas i en adress" in answer.text, path
+
+
+def test_query_numbers_are_parsed_safely(admin_client: FlaskClient, kommun_round: Any) -> None:
+    """``?version=`` beyond PostgreSQL's integer was a 500; ``?fraga=²`` passed ``isdigit`` and failed ``int``."""
+    for version in ("9223372036854775808", "%C2%B2", "-1"):
+        assert admin_client.get(f"/admin/resultat/{kommun_round.id}?version={version}").status_code == 404
+    assert admin_client.get(f"/admin/resultat/{kommun_round.id}?version=").status_code == 200
+    assert admin_client.get(f"/admin/teman/{kommun_round.id}/?fraga=%C2%B2").status_code == 200
+
+
+def test_refusals_say_what_happened_in_swedish(admin_client: FlaskClient, client: FlaskClient) -> None:
+    wrong_method = client.delete("/admin/logga-in")
+    assert wrong_method.status_code == 405 and "Sidan kan inte användas så" in wrong_method.text
+    assert set(wrong_method.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    expired = admin_client.post("/admin/kontakter/0180", data={"csrf_token": "gammal"})
+    assert expired.status_code == 400 and "Formuläret hade gått ut" in expired.text
+    missing = client.get("/finns-inte", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json == {"error": 404, "message": PAGE_404}
+    large = client.post("/admin/logga-in", data=b"x", content_type="application/x-www-form-urlencoded",
+                        environ_overrides={"CONTENT_LENGTH": str(10**12)})
+    assert large.status_code == 413 and "högst 8 MB" in large.text
