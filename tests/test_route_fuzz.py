@@ -151,6 +151,7 @@ def valid_form(probe: Probe, world: World, rule: Rule, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.usefixtures("fuzz_world")  # named here, so that it is parametrized by backend
 def test_no_address_or_method_gives_a_5xx_an_english_page_or_a_change(request: pytest.FixtureRequest,
                                                                      role: str) -> None:
     world: World = request.getfixturevalue("fuzz_world")
