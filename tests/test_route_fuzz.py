@@ -27,9 +27,8 @@ from werkzeug.test import TestResponse
 
 from survey.web.boundary import PAGES
 from survey.web.extensions import db
+from tests.fuzz_helpers import World, client_for, reset, snapshot, unclean_texts, url_of
 from tests.servers import gunicorn
-from tests.test_post_fuzz import World, client_for, reset, snapshot, unclean_texts, url_of
-from tests.test_post_fuzz import world as fuzz_world  # noqa: F401  (a fixture: the same world as the post fuzz)
 
 ROLES = ("anonymous", "respondent", "admin")
 # Already percent-encoded, as they would stand in an address.
@@ -151,10 +150,7 @@ def valid_form(probe: Probe, world: World, rule: Rule, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.usefixtures("fuzz_world")  # named here, so that it is parametrized by backend
-def test_no_address_or_method_gives_a_5xx_an_english_page_or_a_change(request: pytest.FixtureRequest,
-                                                                     role: str) -> None:
-    world: World = request.getfixturevalue("fuzz_world")
+def test_no_address_or_method_gives_a_5xx_an_english_page_or_a_change(world: World, role: str) -> None:
     rules = sorted(world.app.url_map.iter_rules(), key=lambda r: r.rule)
     assert len(rules) > 80
     probe = Probe()
