@@ -97,11 +97,11 @@ def prepare(url: str, clients: int) -> dict[str, Any]:
     from survey.config import QUESTIONNAIRE_DIR
     from survey.db import Response
     from survey.db.migrate import upgrade
+    from survey.formatting import today as today_in_sweden
     from survey.responses.answers import save_answers
     from survey.rounds.lifecycle import active_link, create_round, latest_version, organisations_for, questionnaire_of
     from survey.rounds.links import derive_token
     from survey.setup import sync_questionnaires, sync_registry
-    from survey.web.respond.access import today_in_sweden
 
     upgrade(url)
     engine = sa.create_engine(url)
@@ -293,7 +293,9 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
         plan = prepare(url, args.clients + warm)
         port = free_port()
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "SURVEY_ENV": "development",
-               "SURVEY_SESSION_COOKIE_SECURE": "false", "PYTHONPATH": f"{work}:{ROOT}"}
+               "SURVEY_SESSION_COOKIE_SECURE": "false", "PYTHONPATH": f"{work}:{ROOT}",
+               # The submit's receipt (with its answers file) goes to .eml files, not to this terminal.
+               "SURVEY_MAIL_BACKEND": "file", "SURVEY_MAIL_FILE_DIR": str(work / "mail")}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind",
                                    f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
                                    "bench_load_app:app"], env=env, cwd=work)

@@ -25,6 +25,7 @@ from survey.db.migrate import upgrade
 from survey.setup import sync_questionnaires, sync_registry
 from survey.web.extensions import db
 from tests.browser import browser, live_server, page  # noqa: F401  (one definition for all modules)
+from tests.fuzz_helpers import world  # noqa: F401  (the fuzz tests' round, respondent and staff)
 from tests.helpers import QUESTIONNAIRES, make_app
 from tests.pg import postgres_url, throwaway_database  # noqa: F401  (postgres_url: a fixture)
 from tests.staff_helpers import ADMIN, ANALYST, IsolatedClient, login, make_staff, new_round

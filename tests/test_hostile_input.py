@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from survey.cli import cli
 from survey.db import AuditEvent, ReflectionNote, Respondent, Round
 from survey.reflection import NOTE_LIMIT
 from survey.text import clean_line, clean_text, has_unwanted, parse_int
@@ -224,3 +226,19 @@ def test_every_workbook_is_safe_against_control_characters_anyway(database_url: 
     assert "Noten" in " ".join(_workbook_texts(files["reflektion"].data))
     for url in (f"/reflektion/{token}/reflektion.pptx", f"/admin/teman/{round_.id}/sammanstallning.pptx"):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_the_cli_progress_workbook_is_safe_against_control_characters(database_url: str, runner: FlaskCliRunner,
+                                                                      published: tuple[Round, str],
+                                                                      tmp_path: Path) -> None:
+    """Item 1 from the CLI: ``survey round progress <id> --xlsx`` with a name stored before the boundary."""
+    from survey.demo.data_2024 import DEMO_REGION
+
+    round_, _ = published
+    _store_hostile(round_, DEMO_REGION, "\x01\x0b\x1f\ufffe" + ("\x00" if database_url.startswith("sqlite") else ""))
+    target = tmp_path / "framsteg.xlsx"
+    result = runner.invoke(cli, ["round", "progress", str(round_.id), "--xlsx", str(target)])
+    assert result.exit_code == 0, result.output
+    texts = " ".join(_workbook_texts(target.read_bytes()))
+    assert "RegionKronoberg" in texts and "Anna" in texts
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", texts)

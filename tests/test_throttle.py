@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from survey import throttle
-from survey.db import AuditEvent, StaffUser, ThrottleState, utcnow
+from survey.db import AccessLink, AuditEvent, StaffUser, ThrottleState, utcnow
 from survey.web.admin.auth import PER_ACCOUNT_AND_ADDRESS
 from survey.web.extensions import db
 from tests.respond_helpers import open_round
@@ -100,3 +100,19 @@ def test_wrong_tokens_are_counted_but_never_lock_out_or_tell_anything(app: Flask
     db.session.execute(delete(ThrottleState))
     db.session.commit()
     assert client.get(wrong[0]).status_code == 404 and throttle.attempts(db.session, "respond-token:127.0.0.1") == 1
+
+
+def test_a_revoked_link_answers_exactly_as_a_wrong_one(app: Flask, client: FlaskClient) -> None:
+    """Item 5: no oracle between a link that never existed and one that was replaced."""
+    invited = open_round(app)
+    wrong = {path: client.get(f"/svar/{'C' * 43}{path}") for path in ("", "/vem", "/avsnitt/handlingsplan")}
+    wrong_reflection = client.get(f"/reflektion/{'C' * 43}/")
+    for link in db.session.scalars(select(AccessLink)):
+        link.revoked_at = utcnow()
+    db.session.commit()
+    for path, expected in wrong.items():
+        revoked = client.get(invited.url(path=path))
+        assert (revoked.status_code, revoked.get_data()) == (404, expected.get_data()), path
+    revoked_reflection = client.get(f"/reflektion/{invited.tokens['01']}/")
+    assert (revoked_reflection.status_code, revoked_reflection.get_data()) == (
+        wrong_reflection.status_code, wrong_reflection.get_data())

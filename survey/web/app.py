@@ -65,9 +65,11 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from survey.web import admin, auth, health, reflect, respond, security, unavailable
+    from survey.web import admin, auth, boundary, health, reflect, respond, security, unavailable
     from survey.web import themes as themes_views
 
+    boundary.init_url_map(app)
+    boundary.init_app(app)
     security.init_app(app)
     unavailable.init_app(app)
     auth.init_app(app)

@@ -32,6 +32,7 @@ from survey.results import (
     round_data,
     snapshots,
 )
+from survey.text import parse_int
 from survey.web.admin.forms import Form, filled
 from survey.web.auth import staff_required
 from survey.web.downloads import download, file_name
@@ -60,7 +61,10 @@ def _round(round_id: int) -> Round:
 
 def _data(round_: Round) -> RoundData:
     """What the page and the downloads show: ?version=N, ?live=1, else the freeze in force."""
-    version = request.args.get("version", type=int)
+    asked = request.args.get("version") or None
+    version = parse_int(asked)
+    if asked is not None and version is None:  # «²», «-1» or beyond PostgreSQL's integer: no such freeze
+        abort(404)
     try:
         return round_data(db_session(), round_, live=request.args.get("live") == "1", version=version)
     except SnapshotError:
