@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd  # type: ignore[import-untyped]
 import pyreadstat
 
-from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Rows, Variable, variables
+from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Table, Variable, variables
 from exports.analysis import org_label as _org_label
 from survey.aggregation.aggregate import AnswerState, OrgInfo, ResponseData, RoundData, RoundInfo
 from survey.questionnaire.model import Questionnaire
@@ -57,14 +57,22 @@ def _cut_chars(text: str, limit: int) -> str:
 
 
 def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, list[Variable]]:
-    """The table of the file: organisation variables, then one column per variable."""
+    """The table of the file: organisation variables, then one column per variable.
+
+    Numeric SPSS variables are made as floats; every other column is given to pandas as the
+    values themselves, so it infers the same column types as from a table of rows.
+    """
     q = content.questionnaire
     plan = variables(q)
-    missing: dict[AnswerState, object] = dict(STATA_MISSING) if stata else dict(MISSING_CODES)
-    rows = Rows(q, plan, missing, TEXT_MISSING, content.include_drafts)
-    table = [rows.organisation(org, response) + rows.answers(response) for org, response in content.rows]
-    columns = list(ORG_VARIABLES) + [v.name for v in plan]
-    frame = pd.DataFrame.from_records(table, columns=columns) if table else pd.DataFrame(columns=columns)
+    table = Table(q, content.rows, content.include_drafts)
+    columns: list[object] = list(table.organisation_columns())
+    for v in plan:
+        if v.numeric and not stata:
+            columns.append(table.numbers(v, MISSING_CODES))
+        else:
+            columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(table.n))
+    frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"])
     for v in plan:
         if v.kind == "text" or (stata and v.numeric):
