@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,6 @@ import numpy.typing as npt
 
 from exports.xlsx_common import KIND_LABELS
 from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, ResponseData, answer_state
-from survey.formatting import local_naive
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids
@@ -135,18 +135,18 @@ class Table:
         self.values = dict(zip(ids, answer_columns(ids, answers), strict=True))
         self.applies = {fid: mask & self.shown for fid, mask in applicable_columns(q, self.values, self.n).items()}
         self._states: dict[str, tuple[Mask, Mask, Mask]] = {}
+        self._unasked_columns: dict[float, npt.NDArray[np.float64]] = {}
 
-    def organisation_columns(self) -> list[list[object]]:
-        """``ORG_VARIABLES``, one list each."""
-        columns: list[list[object]] = [[] for _ in ORG_VARIABLES]
-        for (org, response), shown in zip(self.rows, self.shown, strict=True):
-            status = "not_submitted" if not shown or response is None else \
-                ("submitted" if response.status == "submitted" else "draft")
-            moment = local_naive(response.submitted_at) if shown and response and response.submitted_at else None
-            for column, value in zip(columns, (org.code, org.name, org.kind, org.county, org.county_name, status,
-                                               moment), strict=True):
-                column.append(value)
-        return columns
+    def organisation_columns(self) -> list[list[Any]]:
+        """``ORG_VARIABLES``, one list each; ``submitted_at`` as stored (``swedish_clock`` turns
+        it into Swedish time, all at once)."""
+        orgs = [org for org, _ in self.rows]
+        shown = [response if visible else None for (_, response), visible in zip(self.rows, self.shown.tolist(),
+                                                                                 strict=True)]
+        status = ["not_submitted" if r is None else "submitted" if r.status == "submitted" else "draft"
+                  for r in shown]
+        return [[o.code for o in orgs], [o.name for o in orgs], [o.kind for o in orgs], [o.county for o in orgs],
+                [o.county_name for o in orgs], status, [r.submitted_at if r else None for r in shown]]
 
     def states(self, f: Field) -> tuple[Mask, Mask, Mask]:
         """Where the answer id is answered, not asked, and applicable but blank (shown rows only)."""
@@ -162,12 +162,41 @@ class Table:
 
     def numbers(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64]:
         """A numeric variable as floats: NaN where the response is not shown."""
+        coded = self._coded(v, missing) if v.kind == "code" else None
+        if coded is not None:
+            return coded
         answered, not_asked, blank = self.states(v.field)
         column = np.full(self.n, np.nan)
         column[not_asked] = missing[AnswerState.NOT_ASKED]
         column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
         column[answered] = np.fromiter(self._converted(v, answered), dtype=float, count=int(answered.sum()))
         return column
+
+    def _coded(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64] | None:
+        """The numeric codes of a choice in one dictionary pass (blank: NaN, unknown: infinity),
+        or ``None`` for the general way: a list among the values (which is no code, and may be
+        a blank ``[]``), or an applicable answer that is no code (the general way raises)."""
+        lookup: dict[object, float] = {code: float(number) for code, number in v.codes.items()}
+        lookup[None] = lookup[""] = np.nan  # the blanks that are not lists (conditions.is_blank)
+        try:
+            found = np.fromiter(map(lookup.get, self.values[v.field.id], repeat(np.inf)), dtype=float,
+                                count=self.n)
+        except TypeError:
+            return None
+        applies = self.applies[v.field.id]
+        if (np.isinf(found) & applies).any():
+            return None
+        state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
+        column = np.where(applies, found, self._unasked(float(missing[AnswerState.NOT_ASKED])))
+        np.copyto(column, float(missing[state]), where=np.isnan(found) & applies)
+        return column
+
+    def _unasked(self, code: float) -> npt.NDArray[np.float64]:
+        """``code`` where a response is shown, NaN where not (the same for every variable)."""
+        found = self._unasked_columns.get(code)
+        if found is None:
+            found = self._unasked_columns[code] = np.where(self.shown, code, np.nan)
+        return found
 
     def objects(self, v: Variable, missing: Missing) -> list[object]:
         """Any variable as the values themselves: ``None`` where the response is not shown."""

@@ -27,6 +27,7 @@ import pyreadstat
 from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Table, Variable, variables
 from exports.analysis import org_label as _org_label
 from survey.aggregation.aggregate import AnswerState, OrgInfo, ResponseData, RoundData, RoundInfo
+from survey.formatting import STOCKHOLM
 from survey.questionnaire.model import Questionnaire
 
 SAV_LABEL_BYTES, SAV_VALUE_LABEL_BYTES, SAV_FILE_LABEL_BYTES = 256, 120, 64
@@ -73,13 +74,19 @@ def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, l
             columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
     frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(table.n))
     frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"])
+    frame["submitted_at"] = swedish_clock(frame["submitted_at"])
     for v in plan:
         if v.kind == "text" or (stata and v.numeric):
             frame[v.name] = frame[v.name].astype(object)
         elif v.numeric:  # numbers even when no organisation answered (all system-missing)
             frame[v.name] = frame[v.name].astype("float64")
     return frame, plan
+
+
+def swedish_clock(moments: pd.Series) -> pd.Series:
+    """``formatting.local_naive`` of each stored moment (naive ones are UTC), all at once."""
+    utc = pd.to_datetime(moments, utc=True)
+    return utc.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
 
 
 def _texts_of(frame: pd.DataFrame, plan: list[Variable]) -> None:

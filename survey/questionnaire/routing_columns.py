@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import reduce
-from operator import itemgetter
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -35,17 +35,13 @@ _PLAIN = frozenset({str, type(None)})
 
 def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]]) -> list[Values]:
     """The answers of each id across the responses (``None`` where a response has none), as
-    object arrays: one dictionary lookup per id and response, done by ``itemgetter``."""
-    n = len(answers)
+    object arrays: one table of every response's answers, filled by one iterator (a
+    dictionary lookup per id and response), read a column at a time."""
     if not ids:
         return []
-    empty = dict.fromkeys(ids)
-    pick = itemgetter(*ids)
-    rows = [pick({**empty, **a}) for a in answers]
-    if len(ids) == 1:
-        rows = [(value,) for value in rows]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in ids]
-    return [np.fromiter(column, dtype=object, count=n) for column in columns]
+    cells = chain.from_iterable(map(a.get, ids) for a in answers)
+    table = np.fromiter(cells, dtype=object, count=len(answers) * len(ids)).reshape(len(answers), len(ids))
+    return [table[:, j] for j in range(len(ids))]
 
 
 def is_plain(values: Values) -> bool:
