@@ -217,10 +217,12 @@ def _bare_openpyxl(q: Questionnaire, rows: Iterator[tuple[list[object], list[obj
 
 
 def _stats_content(q: Questionnaire, n: int) -> Any:
+    """The round as the writers get it, its n responses made before any clock starts (as a
+    round's are loaded before its files are written), for ours and bare alike."""
     from exports.stats import StatsFile
 
     info = RoundInfo(1, "Benchmark", date(2025, 9, 23), date(2025, 10, 19))
-    return StatsFile(info, q, ((r.organisation, r) for r in responses(q, n)), datetime.now(UTC))
+    return StatsFile(info, q, [(r.organisation, r) for r in responses(q, n)], datetime.now(UTC))
 
 
 def stage_ours_stats(n: int, path: Path) -> Clock:

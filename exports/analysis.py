@@ -127,8 +127,7 @@ class Table:
         self.q, self.include_drafts = q, include_drafts
         self.rows = list(rows)
         self.n = len(self.rows)
-        self.shown: Mask = np.fromiter((is_shown(r, include_drafts) for _, r in self.rows), dtype=bool,
-                                       count=self.n)
+        self.shown: Mask = np.array([is_shown(r, include_drafts) for _, r in self.rows], dtype=bool)
         ids = [f.id for f in q.fields]
         answers = [r.answers if r is not None and shown else {} for (_, r), shown in zip(self.rows, self.shown,
                                                                                           strict=True)]
@@ -173,23 +172,20 @@ class Table:
         return column
 
     def _coded(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64] | None:
-        """The numeric codes of a choice in one dictionary pass (blank: NaN, unknown: infinity),
-        or ``None`` for the general way: a list among the values (which is no code, and may be
-        a blank ``[]``), or an applicable answer that is no code (the general way raises)."""
+        """The numeric codes of a choice in one dictionary pass (a blank gets its state's code, a
+        value that is no code infinity), or ``None`` for the general way: a list among the values
+        (no code, and ``[]`` is blank too), or an applicable answer that is no code (the general
+        way raises, as ``codes[value]`` does)."""
+        state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
         lookup: dict[object, float] = {code: float(number) for code, number in v.codes.items()}
-        lookup[None] = lookup[""] = np.nan  # the blanks that are not lists (conditions.is_blank)
+        lookup[None] = lookup[""] = float(missing[state])  # the blanks that are not lists (is_blank)
         try:
             found = np.fromiter(map(lookup.get, self.values[v.field.id], repeat(np.inf)), dtype=float,
                                 count=self.n)
         except TypeError:
             return None
-        applies = self.applies[v.field.id]
-        if (np.isinf(found) & applies).any():
-            return None
-        state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
-        column = np.where(applies, found, self._unasked(float(missing[AnswerState.NOT_ASKED])))
-        np.copyto(column, float(missing[state]), where=np.isnan(found) & applies)
-        return column
+        column = np.where(self.applies[v.field.id], found, self._unasked(float(missing[AnswerState.NOT_ASKED])))
+        return None if np.isinf(column).any() else column
 
     def _unasked(self, code: float) -> npt.NDArray[np.float64]:
         """``code`` where a response is shown, NaN where not (the same for every variable)."""

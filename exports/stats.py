@@ -75,11 +75,9 @@ def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, l
     frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(table.n))
     frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
     frame["submitted_at"] = swedish_clock(frame["submitted_at"])
-    for v in plan:
+    for v in plan:  # numeric SPSS variables are floats already, even when nobody answered
         if v.kind == "text" or (stata and v.numeric):
             frame[v.name] = frame[v.name].astype(object)
-        elif v.numeric:  # numbers even when no organisation answered (all system-missing)
-            frame[v.name] = frame[v.name].astype("float64")
     return frame, plan
 
 

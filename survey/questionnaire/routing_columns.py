@@ -58,13 +58,32 @@ def blank_mask(values: Values, plain: bool | None = None) -> Mask:
 
 class _Effective:
     """One field's effective answers over the responses: its value where it applies and is
-    not blank, ``None`` elsewhere (what ``route``'s ``effective`` dictionary holds)."""
+    not blank, ``None`` elsewhere (what ``route``'s ``effective`` dictionary holds). Each part
+    is made when a condition first needs it."""
 
     def __init__(self, values: Values, applies: Mask) -> None:
+        self.raw, self.applies = values, applies
         self.plain = is_plain(values)
-        self.present: Mask = applies & ~blank_mask(values, self.plain)
-        self.values: Values = values.copy()
-        self.values[~self.present] = None
+        self._present: Mask | None = None
+        self._values: Values | None = None
+
+    @property
+    def present(self) -> Mask:
+        if self._present is None:
+            self._present = self.applies & ~blank_mask(self.raw, self.plain)
+        return self._present
+
+    @property
+    def values(self) -> Values:
+        if self._values is None:
+            self._values = self.raw.copy()
+            self._values[~self.present] = None
+        return self._values
+
+    def equal(self, target: str) -> Mask:
+        """Where the effective answer is the text ``target`` (plain columns only): a blank or
+        absent answer equals no target, and an empty target is never an effective answer."""
+        return _equal(self.raw, target) & self.applies if target else np.zeros(len(self.raw), dtype=bool)
 
 
 class _Walk:
@@ -102,17 +121,15 @@ class _Walk:
         return reduce(np.logical_or, parts, np.zeros(self.n, dtype=bool))
 
     def compare(self, column: _Effective, op: str, targets: tuple[str, ...]) -> Mask:
-        values = column.values
         if column.plain and targets and all(t.__class__ is str for t in targets):
-            # Absent and blank answers are None here, and None equals no text.
             if op == "=":
-                return _equal(values, targets[0])
+                return column.equal(targets[0])
             if op == "!=":
-                return ~_equal(values, targets[0]) & column.present
+                return ~column.equal(targets[0]) & column.present
             if op == "in":
-                return reduce(np.logical_or, [_equal(values, target) for target in targets])
+                return reduce(np.logical_or, [column.equal(target) for target in targets])
         one: Callable[[Any], bool] = cond.compiled_comparison(op, targets)
-        return np.fromiter(map(one, values), dtype=bool, count=self.n)
+        return np.fromiter(map(one, column.values), dtype=bool, count=self.n)
 
 
 def _equal(values: Values, target: str | None) -> Mask:
