@@ -45,8 +45,13 @@ def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value
 
 
 def is_plain(values: Values) -> bool:
-    """Texts and ``None`` only (no list of options, nothing else), the case numpy takes."""
-    return set(map(type, values)) <= _PLAIN
+    """Texts and ``None`` only (no list of options, nothing else), the case numpy takes;
+    judged on the distinct values, and a list (unhashable) answers at once."""
+    try:
+        distinct = set(values)
+    except TypeError:
+        return False
+    return set(map(type, distinct)) <= _PLAIN
 
 
 def blank_mask(values: Values, plain: bool | None = None) -> Mask:
