@@ -63,22 +63,26 @@ def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, l
     Numeric SPSS variables are made as floats; every other column is given to pandas as the
     values themselves, so it infers the same column types as from a table of rows.
     """
-    q = content.questionnaire
-    plan = variables(q)
-    table = Table(q, content.rows, content.include_drafts)
-    columns: list[object] = list(table.organisation_columns())
-    for v in plan:
-        if v.numeric and not stata:
-            columns.append(table.numbers(v, MISSING_CODES))
-        else:
-            columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
-    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(table.n))
+    plan = variables(content.questionnaire)
+    columns = _columns(content, plan, stata)  # the answers by answer id are freed by now
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0])))
     frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
     frame["submitted_at"] = swedish_clock(frame["submitted_at"])
     for v in plan:  # numeric SPSS variables are floats already, even when nobody answered
         if v.kind == "text" or (stata and v.numeric):
             frame[v.name] = frame[v.name].astype(object)
     return frame, plan
+
+
+def _columns(content: StatsFile, plan: list[Variable], stata: bool) -> list[Any]:
+    table = Table(content.questionnaire, content.rows, content.include_drafts)
+    columns: list[Any] = list(table.organisation_columns())
+    for v in plan:
+        if v.numeric and not stata:
+            columns.append(table.numbers(v, MISSING_CODES))
+        else:
+            columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
+    return columns
 
 
 def swedish_clock(moments: pd.Series) -> pd.Series:
