@@ -1,7 +1,7 @@
 """Benchmark (not a test): the Excel answer file for 100,000 synthetic responses against the
 bare library writing the same cell values, in the same run.
 
-    python bench/bench_xlsx.py [--n 100000] [--with-openpyxl]
+    python bench/bench_xlsx.py [--n 100000] [--with-openpyxl] [--only xlsx|stats] [--repeat 3]
 
 Each stage runs in its own process, so its peak memory (``ru_maxrss``) is its own:
 
@@ -289,6 +289,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="responses (default 100,000)")
     parser.add_argument("--with-openpyxl", action="store_true", help="also time bare openpyxl")
     parser.add_argument("--only", choices=["xlsx", "stats"], help="only the Excel or only the SPSS/Stata stages")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each stage this many times (fresh processes) and keep its fastest run")
     parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -303,7 +305,8 @@ def main() -> None:
     found = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, n in plan:
-            found[name] = run_stage(name, n, Path(folder))
+            runs = [run_stage(name, n, Path(folder)) for _ in range(1 if name == "aggregate" else args.repeat)]
+            found[name] = min(runs, key=lambda run: run["seconds"])
             stage = found[name]
             print(f"{name:<14} n={n:>7,}  {stage['seconds']:7.1f} s  (cpu {stage['cpu']:6.1f} s)  "
                   f"peak {stage['peak_mb']:6.1f} MB  file {stage['bytes'] / 2**20:6.1f} MB".replace(",", " "),
@@ -317,8 +320,9 @@ def main() -> None:
     for kind in ("sav", "dta"):
         if f"ours-{kind}" in found:
             ours, bare = found[f"ours-{kind}"], found[f"bare-{kind}"]
-            print(f"ratio ours / bare pyreadstat .{kind}: {ours['seconds'] / bare['seconds']:.2f} wall clock "
-                  f"(target ≤ 1.5); peak memory {ours['peak_mb']:.0f} MB (bare {bare['peak_mb']:.0f} MB)")
+            print(f"ratio ours / bare pyreadstat .{kind}: {ours['seconds'] / bare['seconds']:.2f} wall clock, "
+                  f"{ours['cpu'] / bare['cpu']:.2f} cpu (target ≤ 1.5); peak memory {ours['peak_mb']:.0f} MB "
+                  f"(bare {bare['peak_mb']:.0f} MB)")
 
 
 if __name__ == "__main__":
