@@ -36,13 +36,12 @@ _PLAIN = frozenset({str, type(None)})
 def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]]) -> list[Values]:
     """The answers of each id across the responses (``None`` where a response has none), as
     object arrays: one table of every response's answers, filled by one iterator (a
-    dictionary lookup per id and response), then turned so that each column is contiguous."""
+    dictionary lookup per id and response), read a column at a time."""
     if not ids:
         return []
     cells = chain.from_iterable(map(a.get, ids) for a in answers)
     table = np.fromiter(cells, dtype=object, count=len(answers) * len(ids)).reshape(len(answers), len(ids))
-    by_id = np.ascontiguousarray(table.T)  # one column's values side by side: every later pass reads one
-    return list(by_id)
+    return [table[:, j] for j in range(len(ids))]
 
 
 def is_plain(values: Values) -> bool:
