@@ -15,19 +15,23 @@ label and code every answer id the same way (docs/analysis-files.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from exports.xlsx_common import KIND_LABELS
 from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, ResponseData, answer_state
-from survey.formatting import local_naive
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.routing_columns import Mask, answer_columns, applicable_columns, blank_mask
 from survey.reports.answer_file import ORG_COLUMNS
 
 MISSING_CODES = {AnswerState.NOT_ASKED: -1, AnswerState.NOT_ANSWERED: -2, AnswerState.LEFT_BLANK: -3}
@@ -90,8 +94,7 @@ def variables(q: Questionnaire) -> list[Variable]:
 
 def _converter(v: Variable) -> Callable[[Any], object]:
     if v.kind == "code":
-        codes = v.codes
-        return lambda value: codes[value]
+        return v.codes.__getitem__
     if v.kind == "chosen":
         option = v.option
         return lambda value: 1 if option in value else 0
@@ -102,47 +105,104 @@ def _converter(v: Variable) -> Callable[[Any], object]:
     return str
 
 
-class Rows:
-    """Rows of values for the plan: organisation variables, then one value per variable.
+def is_shown(response: ResponseData | None, include_drafts: bool) -> bool:
+    """A submitted response, or a draft when drafts are asked for; other rows have no answers."""
+    return response is not None and (response.status == "submitted" or include_drafts)
 
-    ``missing`` maps the three states to what the file writes for them (−1/−2/−3, or Stata's
-    "a"/"b"/"c"); ``text_missing`` the same for text variables (Stata strings have none).
+
+class Table:
+    """The values of the files, column by column: organisation variables, then one column per
+    variable, for the organisations in order.
+
+    Built a column at a time, with the routing of all responses at once
+    (``routing_columns``), so 100,000 organisations cost little more than writing them. A
+    column is what one row at a time would give: a variable's value where its answer id
+    applies and is answered, else the code of its state (``missing``: −1/−2/−3, or Stata's
+    "a"/"b"/"c"; ``text_missing`` for text variables), and nothing for an organisation whose
+    response is not shown.
     """
 
-    def __init__(self, q: Questionnaire, plan: list[Variable], missing: Missing, text_missing: Missing,
+    def __init__(self, q: Questionnaire, rows: Iterable[tuple[OrgInfo, ResponseData | None]],
                  include_drafts: bool = False) -> None:
         self.q, self.include_drafts = q, include_drafts
-        self.cells = [(v.field.id, v.field.required, _converter(v),
-                       missing if v.numeric else text_missing) for v in plan]
-        self.empty: list[object] = [None] * len(plan)
+        self.rows = list(rows)
+        self.n = len(self.rows)
+        self.shown: Mask = np.array([is_shown(r, include_drafts) for _, r in self.rows], dtype=bool)
+        ids = [f.id for f in q.fields]
+        answers = [r.answers if r is not None and shown else {} for (_, r), shown in zip(self.rows, self.shown,
+                                                                                          strict=True)]
+        self.values = dict(zip(ids, answer_columns(ids, answers), strict=True))
+        self.applies = {fid: mask & self.shown for fid, mask in applicable_columns(q, self.values, self.n).items()}
+        self._states: dict[str, tuple[Mask, Mask, Mask]] = {}
+        self._unasked_columns: dict[float, npt.NDArray[np.float64]] = {}
 
-    def organisation(self, org: OrgInfo, response: ResponseData | None) -> list[object]:
-        shown = self.shown(response)
-        status = "not_submitted" if not shown or response is None else \
-            ("submitted" if response.status == "submitted" else "draft")
-        moment = local_naive(response.submitted_at) if shown and response and response.submitted_at else None
-        return [org.code, org.name, org.kind, org.county, org.county_name, status, moment]
+    def organisation_columns(self) -> list[list[Any]]:
+        """``ORG_VARIABLES``, one list each; ``submitted_at`` as stored (``swedish_clock`` turns
+        it into Swedish time, all at once)."""
+        orgs = [org for org, _ in self.rows]
+        shown = [response if visible else None for (_, response), visible in zip(self.rows, self.shown.tolist(),
+                                                                                 strict=True)]
+        status = ["not_submitted" if r is None else "submitted" if r.status == "submitted" else "draft"
+                  for r in shown]
+        return [[o.code for o in orgs], [o.name for o in orgs], [o.kind for o in orgs], [o.county for o in orgs],
+                [o.county_name for o in orgs], status, [r.submitted_at if r else None for r in shown]]
 
-    def shown(self, response: ResponseData | None) -> bool:
-        return response is not None and (response.status == "submitted" or self.include_drafts)
+    def states(self, f: Field) -> tuple[Mask, Mask, Mask]:
+        """Where the answer id is answered, not asked, and applicable but blank (shown rows only)."""
+        found = self._states.get(f.id)
+        if found is None:
+            applies = self.applies[f.id]
+            blank = applies & blank_mask(self.values[f.id])
+            found = self._states[f.id] = (applies & ~blank, self.shown & ~applies, blank)
+        return found
 
-    def answers(self, response: ResponseData | None) -> list[object]:
-        if response is None or not self.shown(response):
-            return list(self.empty)
-        answers = response.answers
-        applicable = applicable_ids(self.q, answers)
-        row: list[object] = []
-        append = row.append
-        for answer_id, required, convert, missing in self.cells:
-            if answer_id not in applicable:
-                append(missing[AnswerState.NOT_ASKED])
-                continue
-            value = answers.get(answer_id)
-            if value is None or value == "" or value == []:
-                append(missing[AnswerState.NOT_ANSWERED if required else AnswerState.LEFT_BLANK])
-            else:
-                append(convert(value))
-        return row
+    def _converted(self, v: Variable, answered: Mask) -> Iterator[object]:
+        return map(_converter(v), self.values[v.field.id][answered])
+
+    def numbers(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64]:
+        """A numeric variable as floats: NaN where the response is not shown."""
+        coded = self._coded(v, missing) if v.kind == "code" else None
+        if coded is not None:
+            return coded
+        answered, not_asked, blank = self.states(v.field)
+        column = np.full(self.n, np.nan)
+        column[not_asked] = missing[AnswerState.NOT_ASKED]
+        column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
+        column[answered] = np.fromiter(self._converted(v, answered), dtype=float, count=int(answered.sum()))
+        return column
+
+    def _coded(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64] | None:
+        """The numeric codes of a choice in one dictionary pass (a blank gets its state's code, a
+        value that is no code infinity), or ``None`` for the general way: a list among the values
+        (no code, and ``[]`` is blank too), or an applicable answer that is no code (the general
+        way raises, as ``codes[value]`` does)."""
+        state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
+        lookup: dict[object, float] = {code: float(number) for code, number in v.codes.items()}
+        lookup[None] = lookup[""] = float(missing[state])  # the blanks that are not lists (is_blank)
+        try:
+            found = np.fromiter(map(lookup.get, self.values[v.field.id], repeat(np.inf)), dtype=float,
+                                count=self.n)
+        except TypeError:
+            return None
+        column = np.where(self.applies[v.field.id], found, self._unasked(float(missing[AnswerState.NOT_ASKED])))
+        return None if np.isinf(column).any() else column
+
+    def _unasked(self, code: float) -> npt.NDArray[np.float64]:
+        """``code`` where a response is shown, NaN where not (the same for every variable)."""
+        found = self._unasked_columns.get(code)
+        if found is None:
+            found = self._unasked_columns[code] = np.where(self.shown, code, np.nan)
+        return found
+
+    def objects(self, v: Variable, missing: Missing) -> list[object]:
+        """Any variable as the values themselves: ``None`` where the response is not shown."""
+        answered, not_asked, blank = self.states(v.field)
+        column = np.full(self.n, None, dtype=object)
+        column[not_asked] = missing[AnswerState.NOT_ASKED]
+        column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
+        column[answered] = np.fromiter(self._converted(v, answered), dtype=object, count=int(answered.sum()))
+        values: list[object] = column.tolist()
+        return values
 
 
 def org_label(name: str) -> str:
@@ -161,5 +221,5 @@ def states_of(q: Questionnaire, answers: Mapping[str, Any]) -> Iterable[tuple[Fi
         yield f, answer_state(f, f.id in applicable, value), value
 
 
-__all__ = ["MISSING_CODES", "MISSING_LABELS", "ORG_VARIABLES", "STATA_MISSING", "Rows", "Variable",
+__all__ = ["MISSING_CODES", "MISSING_LABELS", "ORG_VARIABLES", "STATA_MISSING", "Table", "Variable",
            "states_of", "variables"]

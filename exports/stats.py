@@ -24,9 +24,10 @@ from typing import Any
 import pandas as pd  # type: ignore[import-untyped]
 import pyreadstat
 
-from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Rows, Variable, variables
+from exports.analysis import MISSING_CODES, MISSING_LABELS, ORG_VARIABLES, STATA_MISSING, Table, Variable, variables
 from exports.analysis import org_label as _org_label
 from survey.aggregation.aggregate import AnswerState, OrgInfo, ResponseData, RoundData, RoundInfo
+from survey.formatting import STOCKHOLM
 from survey.questionnaire.model import Questionnaire
 
 SAV_LABEL_BYTES, SAV_VALUE_LABEL_BYTES, SAV_FILE_LABEL_BYTES = 256, 120, 64
@@ -57,21 +58,37 @@ def _cut_chars(text: str, limit: int) -> str:
 
 
 def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, list[Variable]]:
-    """The table of the file: organisation variables, then one column per variable."""
-    q = content.questionnaire
-    plan = variables(q)
-    missing: dict[AnswerState, object] = dict(STATA_MISSING) if stata else dict(MISSING_CODES)
-    rows = Rows(q, plan, missing, TEXT_MISSING, content.include_drafts)
-    table = [rows.organisation(org, response) + rows.answers(response) for org, response in content.rows]
-    columns = list(ORG_VARIABLES) + [v.name for v in plan]
-    frame = pd.DataFrame.from_records(table, columns=columns) if table else pd.DataFrame(columns=columns)
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"])
-    for v in plan:
+    """The table of the file: organisation variables, then one column per variable.
+
+    Numeric SPSS variables are made as floats; every other column is given to pandas as the
+    values themselves, so it infers the same column types as from a table of rows.
+    """
+    plan = variables(content.questionnaire)
+    columns = _columns(content, plan, stata)  # the answers by answer id are freed by now
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0])))
+    frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
+    frame["submitted_at"] = swedish_clock(frame["submitted_at"])
+    for v in plan:  # numeric SPSS variables are floats already, even when nobody answered
         if v.kind == "text" or (stata and v.numeric):
             frame[v.name] = frame[v.name].astype(object)
-        elif v.numeric:  # numbers even when no organisation answered (all system-missing)
-            frame[v.name] = frame[v.name].astype("float64")
     return frame, plan
+
+
+def _columns(content: StatsFile, plan: list[Variable], stata: bool) -> list[Any]:
+    table = Table(content.questionnaire, content.rows, content.include_drafts)
+    columns: list[Any] = list(table.organisation_columns())
+    for v in plan:
+        if v.numeric and not stata:
+            columns.append(table.numbers(v, MISSING_CODES))
+        else:
+            columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
+    return columns
+
+
+def swedish_clock(moments: pd.Series) -> pd.Series:
+    """``formatting.local_naive`` of each stored moment (naive ones are UTC), all at once."""
+    utc = pd.to_datetime(moments, utc=True)
+    return utc.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
 
 
 def _texts_of(frame: pd.DataFrame, plan: list[Variable]) -> None:

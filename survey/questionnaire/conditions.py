@@ -1,9 +1,10 @@
 """The routing condition language: tokenizer, parser, AST and a safe evaluator.
 
 Conditions are parsed once, when a questionnaire is loaded, into the small immutable AST
-below. Evaluation walks that tree; nothing is ever passed to ``eval``. The same tree is
-serialised to JSON (``to_json``) for the browser's instant show and hide, so the server and
-the page cannot disagree about what applies.
+below. Evaluation compiles that tree once into nested closures (``compiled``), so routing a
+response does not walk the tree again for every field; nothing is ever passed to ``eval``.
+The same tree is serialised to JSON (``to_json``) for the browser's instant show and hide, so
+the server and the page cannot disagree about what applies.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 PARENT = "$parent"
 """Placeholder reference for the shorthand form (``= ja``): the parent's value."""
@@ -307,18 +309,62 @@ def _compare_one(value: Value, op: str, targets: tuple[str, ...]) -> bool:
     return False
 
 
+Check = Callable[[Mapping[str, Value]], bool]
+"""A compiled condition: the effective answers in, whether it holds out."""
+
+
 def evaluate(expr: Expr, values: Mapping[str, Value]) -> bool:
     """Evaluate against the *effective* answers (those of applicable items only)."""
+    return compiled(expr)(values)
+
+
+@lru_cache(maxsize=4096)
+def compiled(expr: Expr) -> Check:
+    """The condition as one closure, made once per tree (the tree is frozen, so it is the key).
+
+    The closures keep ``_compare_one``'s meaning: a plain non-blank text takes the short way,
+    anything else (a list of options, a blank, a number to order) goes through it.
+    """
     if isinstance(expr, Compare):
-        results = [_compare_one(values.get(ref), expr.op, expr.values) for ref in expr.refs]
-        return all(results) if expr.quantifier == "all" else any(results)
+        return _compiled_compare(expr)
     if isinstance(expr, Answered):
-        return not is_blank(values.get(expr.ref))
+        ref = expr.ref
+        return lambda values: not is_blank(values.get(ref))
     if isinstance(expr, Not):
-        return not evaluate(expr.operand, values)
+        inner = compiled(expr.operand)
+        return lambda values: not inner(values)
+    parts = tuple(compiled(operand) for operand in expr.operands)
     if isinstance(expr, And):
-        return all(evaluate(operand, values) for operand in expr.operands)
-    return any(evaluate(operand, values) for operand in expr.operands)
+        return lambda values: all(part(values) for part in parts)
+    return lambda values: any(part(values) for part in parts)
+
+
+def _compiled_compare(expr: Compare) -> Check:
+    one = compiled_comparison(expr.op, expr.values)
+    if len(expr.refs) == 1:
+        ref = expr.refs[0]
+        return lambda values: one(values.get(ref))
+    refs, every = expr.refs, expr.quantifier == "all"
+    if every:
+        return lambda values: all(one(values.get(ref)) for ref in refs)
+    return lambda values: any(one(values.get(ref)) for ref in refs)
+
+
+def compiled_comparison(op: str, targets: tuple[str, ...]) -> Callable[[Value], bool]:
+    """``_compare_one(value, op, targets)`` as a closure, with a short way for plain text."""
+    if not targets:  # only a hand-made stored tree; the parser always gives a value
+        return lambda value: _compare_one(value, op, targets)
+    target = targets[0]
+    if op == "=":
+        return lambda value: (value == target if value.__class__ is str and value
+                              else _compare_one(value, op, targets))
+    if op == "!=":
+        return lambda value: (value != target if value.__class__ is str and value
+                              else _compare_one(value, op, targets))
+    if op == "in":
+        return lambda value: (value in targets if value.__class__ is str and value
+                              else _compare_one(value, op, targets))
+    return lambda value: _compare_one(value, op, targets)
 
 
 def to_json(expr: Expr) -> dict[str, object]:

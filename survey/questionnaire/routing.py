@@ -24,13 +24,35 @@ def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
     backwards. Returns the applicable ids and the effective (applicable, non-blank) answers."""
     applicable: set[str] = set()
     effective: dict[str, cond.Value] = {}
-    for f in q.fields if fields is None else fields:
-        if is_applicable(f, applicable, effective):
+    for f, gate, check in _steps(q, fields):
+        if (gate is None or gate in applicable) and (check is None or check(effective)):
             applicable.add(f.id)
             value = choose(f)
             if not cond.is_blank(value):
                 effective[f.id] = value
     return applicable, effective
+
+
+Step = tuple[Field, str | None, cond.Check | None]
+
+
+def _steps(q: Questionnaire, fields: Sequence[Field] | None) -> Sequence[Step]:
+    """Each field with its gate and its compiled condition, made once per questionnaire and
+    kept on it (as the questionnaire keeps its own indexes), so a walk compiles nothing."""
+    steps: tuple[Step, ...] | None = q.__dict__.get("_routing_steps")
+    if steps is None:
+        steps = tuple(_step(f) for f in q.fields)
+        object.__setattr__(q, "_routing_steps", steps)
+    if fields is None:
+        return steps
+    if isinstance(fields, tuple) and fields == q.fields[:len(fields)]:  # a page: the fields up to its end
+        return steps[:len(fields)]
+    by_id = {step[0].id: step for step in steps}
+    return [step if (step := by_id.get(f.id)) is not None and step[0] is f else _step(f) for f in fields]
+
+
+def _step(f: Field) -> Step:
+    return f, f.gate, None if f.condition is None else cond.compiled(f.condition)
 
 
 def applicable_ids(q: Questionnaire, answers: Answers, fields: Sequence[Field] | None = None) -> set[str]:
@@ -48,7 +70,7 @@ def applicable_after(q: Questionnaire, stored: Answers, posted: Answers) -> set[
 def is_applicable(f: Field, applicable: set[str], effective: Mapping[str, cond.Value]) -> bool:
     if f.gate is not None and f.gate not in applicable:
         return False
-    return f.condition is None or cond.evaluate(f.condition, effective)
+    return f.condition is None or cond.compiled(f.condition)(effective)
 
 
 def effective_answers(q: Questionnaire, answers: Answers) -> dict[str, cond.Value]:

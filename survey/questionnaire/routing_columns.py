@@ -1,0 +1,156 @@
+"""Routing of many responses at once: for each field, which responses it applies to.
+
+Why this exists: the SPSS and Stata files (``exports.stats``) must cost at most 1.5 times
+pyreadstat writing the same table bare (issue 13, ``bench/bench_xlsx.py``), and routing every
+one of 100,000 responses field by field through ``routing.route`` cost several times the write
+itself. This module walks the same fields in the same order, but each step handles one field
+for all responses with numpy: a gate is a mask, a comparison an elementwise equality.
+
+One semantics, two evaluation orders: ``routing.route`` is the definition (one response, field
+by field); this is the same rule over columns, and ``tests/test_routing_columns.py`` proves the
+two equal on hypothesis-generated questionnaires and hostile answers (lists, blanks, numbers
+with a comma, dates, «NaN»-like text). Only the plain case is vectorised (a column holding
+texts and nothing else, and ``=``, ``!=``, ``in``); anything else (a list of options, an
+ordering, a value of another type) calls the very comparison the scalar walk calls
+(``conditions.compiled_comparison``), one value at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import reduce
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from survey.questionnaire import conditions as cond
+from survey.questionnaire.model import Questionnaire
+
+Mask = npt.NDArray[np.bool_]
+Values = npt.NDArray[np.object_]
+_PLAIN = frozenset({str, type(None)})
+
+
+def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]]) -> list[Values]:
+    """The answers of each id across the responses (``None`` where a response has none), as
+    object arrays: one table of every response's answers, filled by one iterator (a
+    dictionary lookup per id and response), read a column at a time."""
+    if not ids:
+        return []
+    cells = chain.from_iterable(map(a.get, ids) for a in answers)
+    table = np.fromiter(cells, dtype=object, count=len(answers) * len(ids)).reshape(len(answers), len(ids))
+    return [table[:, j] for j in range(len(ids))]
+
+
+def is_plain(values: Values) -> bool:
+    """Texts and ``None`` only (no list of options, nothing else), the case numpy takes;
+    judged on the distinct values, and a list (unhashable) answers at once."""
+    try:
+        distinct = set(values)
+    except TypeError:
+        return False
+    return set(map(type, distinct)) <= _PLAIN
+
+
+def blank_mask(values: Values, plain: bool | None = None) -> Mask:
+    """``conditions.is_blank`` of each value."""
+    if is_plain(values) if plain is None else plain:
+        return _equal(values, None) | _equal(values, "")
+    return np.fromiter(map(cond.is_blank, values), dtype=bool, count=len(values))
+
+
+class _Effective:
+    """One field's effective answers over the responses: its value where it applies and is
+    not blank, ``None`` elsewhere (what ``route``'s ``effective`` dictionary holds). Each part
+    is made when a condition first needs it."""
+
+    def __init__(self, values: Values, applies: Mask) -> None:
+        self.raw, self.applies = values, applies
+        self.plain = is_plain(values)
+        self._present: Mask | None = None
+        self._values: Values | None = None
+
+    @property
+    def present(self) -> Mask:
+        if self._present is None:
+            self._present = self.applies & ~blank_mask(self.raw, self.plain)
+        return self._present
+
+    @property
+    def values(self) -> Values:
+        if self._values is None:
+            self._values = self.raw.copy()
+            self._values[~self.present] = None
+        return self._values
+
+    def equal(self, target: str) -> Mask:
+        """Where the effective answer is the text ``target`` (plain columns only): a blank or
+        absent answer equals no target, and an empty target is never an effective answer."""
+        return _equal(self.raw, target) & self.applies if target else np.zeros(len(self.raw), dtype=bool)
+
+
+class _Walk:
+    """The state of one walk: the masks so far and the effective answers asked for."""
+
+    def __init__(self, columns: Mapping[str, Values], n: int) -> None:
+        self.columns, self.n = columns, n
+        self.applies: dict[str, Mask] = {}
+        self.effective: dict[str, _Effective] = {}
+        self.none: Values = np.full(n, None, dtype=object)
+
+    def of(self, ref: str) -> _Effective:
+        """A field not walked yet (or no field) has no effective answer, as in ``route``."""
+        found = self.effective.get(ref)
+        if found is None:
+            applies = self.applies.get(ref)
+            if applies is None:
+                return _Effective(self.none, np.zeros(self.n, dtype=bool))
+            found = self.effective[ref] = _Effective(self.columns.get(ref, self.none), applies)
+        return found
+
+    def holds(self, expr: cond.Expr) -> Mask:
+        if isinstance(expr, cond.Compare):
+            results = [self.compare(self.of(ref), expr.op, expr.values) for ref in expr.refs]
+            if expr.quantifier == "all":
+                return reduce(np.logical_and, results, np.ones(self.n, dtype=bool))
+            return reduce(np.logical_or, results, np.zeros(self.n, dtype=bool))
+        if isinstance(expr, cond.Answered):
+            return self.of(expr.ref).present
+        if isinstance(expr, cond.Not):
+            return ~self.holds(expr.operand)
+        parts = [self.holds(operand) for operand in expr.operands]
+        if isinstance(expr, cond.And):
+            return reduce(np.logical_and, parts, np.ones(self.n, dtype=bool))
+        return reduce(np.logical_or, parts, np.zeros(self.n, dtype=bool))
+
+    def compare(self, column: _Effective, op: str, targets: tuple[str, ...]) -> Mask:
+        if column.plain and targets and all(t.__class__ is str for t in targets):
+            if op == "=":
+                return column.equal(targets[0])
+            if op == "!=":
+                return ~column.equal(targets[0]) & column.present
+            if op == "in":
+                return reduce(np.logical_or, [column.equal(target) for target in targets])
+        one: Callable[[Any], bool] = cond.compiled_comparison(op, targets)
+        return np.fromiter(map(one, column.values), dtype=bool, count=self.n)
+
+
+def _equal(values: Values, target: str | None) -> Mask:
+    """Elementwise ``value == target`` (numpy calls the values' own ``==``)."""
+    return np.asarray(np.equal(values, np.array(target, dtype=object)), dtype=bool)
+
+
+def applicable_columns(q: Questionnaire, columns: Mapping[str, Values], n: int) -> dict[str, Mask]:
+    """For each field, the responses it applies to: ``applies[f.id][i]`` is
+    ``f.id in routing.applicable_ids(q, answers_i)`` for the answers of response ``i``
+    (``columns`` as ``answer_columns`` makes them)."""
+    walk = _Walk(columns, n)
+    everyone = np.ones(n, dtype=bool)
+    for f in q.fields:
+        applies = everyone if f.gate is None else walk.applies.get(f.gate, ~everyone)
+        if f.condition is not None:
+            applies = applies & walk.holds(f.condition)
+        walk.applies[f.id] = applies
+    return walk.applies

@@ -1,0 +1,121 @@
+"""Routing over columns is routing one response at a time (``routing.route``), for every
+field and every response: hypothesis makes questionnaires (gates and conditions that point
+backwards, forwards, at themselves and at nothing) and hostile answers, and the real
+definitions are routed with random answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from survey.questionnaire import Questionnaire, load_questionnaire
+from survey.questionnaire import conditions as cond
+from survey.questionnaire.model import Field, ItemType, Role
+from survey.questionnaire.routing import applicable_ids
+from survey.questionnaire.routing_columns import answer_columns, applicable_columns, blank_mask
+from tests.helpers import QUESTIONNAIRES
+
+IDS = [f"f{i}" for i in range(6)]
+REFS = st.sampled_from([*IDS, "okänd"])
+TEXTS = ["ja", "nej", "", " ", "12,5", "12.5", "1 000", "−3", "-3", "2025-01-01", "2024-12-31", "NaN", "nan",
+         "None", "null", "Infinity", "1e5", "0", "ja ", "JA", "åäö"]
+TARGETS = st.sampled_from([t for t in TEXTS if t] + ["2025-06-01", "3"])
+VALUES = st.one_of(st.none(), st.sampled_from(TEXTS), st.lists(st.sampled_from(["ja", "nej", "", "12,5"]),
+                                                                max_size=3), st.text(max_size=4))
+
+
+def comparisons() -> st.SearchStrategy[cond.Expr]:
+    op = st.sampled_from(cond.COMPARISON_OPS)
+    return st.builds(lambda refs, op, values, q: cond.Compare(tuple(refs), op, tuple(values), q),
+                     st.lists(REFS, min_size=1, max_size=3), op, st.lists(TARGETS, min_size=1, max_size=3),
+                     st.sampled_from([None, "any", "all"]))
+
+
+EXPRS: st.SearchStrategy[cond.Expr] = st.recursive(
+    st.one_of(comparisons(), st.builds(cond.Answered, REFS)),
+    lambda inner: st.one_of(st.builds(cond.Not, inner),
+                            st.builds(lambda ops: cond.And(tuple(ops)), st.lists(inner, min_size=1, max_size=3)),
+                            st.builds(lambda ops: cond.Or(tuple(ops)), st.lists(inner, min_size=1, max_size=3))),
+    max_leaves=6)
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> Questionnaire:
+    fields = tuple(
+        Field(fid, fid, "s", Role.MAIN, ItemType.TEXT, fid, False,
+              condition=draw(st.none() | EXPRS), gate=draw(st.none() | REFS))
+        for fid in IDS)
+    return Questionnaire("prov", "Prov", "test", 2026, "region", (), fields)
+
+
+ANSWERS = st.lists(st.dictionaries(st.sampled_from([*IDS, "okänd"]), VALUES, max_size=7), max_size=12)
+
+
+def assert_same_routing(q: Questionnaire, answers: list[dict[str, Any]]) -> None:
+    ids = [f.id for f in q.fields]
+    columns = dict(zip(ids, answer_columns(ids, answers), strict=True))
+    applies = applicable_columns(q, columns, len(answers))
+    for i, one in enumerate(answers):
+        expected = applicable_ids(q, one)
+        assert {fid for fid in ids if applies[fid][i]} == expected, (one, i)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(questionnaires(), ANSWERS)
+def test_columns_route_as_one_response_at_a_time(q: Questionnaire, answers: list[dict[str, Any]]) -> None:
+    assert_same_routing(q, answers)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, max_size=20))
+def test_blank_is_conditions_blank(values: list[Any]) -> None:
+    column = np.fromiter(values, dtype=object, count=len(values))
+    assert list(blank_mask(column)) == [cond.is_blank(v) for v in values]
+
+
+@settings(max_examples=100, deadline=None)
+@given(ANSWERS)
+def test_answer_columns_are_the_answers(answers: list[dict[str, Any]]) -> None:
+    columns = answer_columns(IDS, answers)
+    assert [list(c) for c in columns] == [[a.get(fid) for a in answers] for fid in IDS]
+    assert len(answer_columns(IDS[:1], answers)[0]) == len(answers)
+
+
+def random_answers(q: Questionnaire, seed: int, n: int) -> list[dict[str, Any]]:
+    """Every field answered, left out or blank at random, with any of its codes or a hostile value."""
+    rng = np.random.default_rng(seed)
+    result = []
+    for _ in range(n):
+        one: dict[str, Any] = {}
+        for f in q.fields:
+            pick = rng.random()
+            if pick < 0.15:
+                continue
+            codes = [c.code for c in f.codes]
+            if f.type is ItemType.MULTIPLE:
+                one[f.id] = [c for c in codes if rng.random() < 0.5]
+            elif codes and pick < 0.85:
+                one[f.id] = codes[int(rng.integers(len(codes)))]
+            else:
+                one[f.id] = TEXTS[int(rng.integers(len(TEXTS)))]
+        result.append(one)
+    return result
+
+
+def test_the_real_definitions_route_alike() -> None:
+    paths = [*sorted(QUESTIONNAIRES.glob("*.yaml")), Path(__file__).with_name("respond_alltypes.yaml")]
+    for seed, path in enumerate(paths):
+        q = load_questionnaire(path)
+        assert_same_routing(q, random_answers(q, seed, 300))
+
+
+def test_no_responses_and_no_fields() -> None:
+    q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
+    applies = applicable_columns(q, dict(zip([f.id for f in q.fields], answer_columns([f.id for f in q.fields], []),
+                                              strict=True)), 0)
+    assert set(applies) == {f.id for f in q.fields} and all(len(mask) == 0 for mask in applies.values())
+    assert answer_columns([], [{"a": "ja"}]) == []
