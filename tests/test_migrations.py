@@ -191,3 +191,10 @@ def test_models_round_trip(engine: sa.Engine, seed: Seed) -> None:
         assert response.status == "draft" and response.version == 1
         assert response.round.members[0].organisation.name == "Stockholm"
         assert response.round.questionnaire_version.definition == {"sections": []}
+
+
+def test_another_database_is_refused_before_any_migration_runs() -> None:
+    """The append-only and immutability triggers exist for SQLite and PostgreSQL only: any other
+    database gets a clear refusal, not half a schema without its guards."""
+    with pytest.raises(RuntimeError, match="mysql is not supported.*SQLite and PostgreSQL"):
+        command.upgrade(alembic_config("mysql://user@127.0.0.1/survey"), "heads", sql=True)

@@ -15,9 +15,13 @@ from survey.db import Base
 
 config = context.config
 target_metadata = Base.metadata
+SUPPORTED = ("sqlite", "postgresql")  # the migrations' triggers are written for these two
 
 
 def _configure_options(dialect_name: str) -> dict[str, Any]:
+    if dialect_name not in SUPPORTED:
+        raise RuntimeError(f"The database {dialect_name or '(unknown)'} is not supported: the migrations "
+                           "(and their append-only and immutability triggers) exist for SQLite and PostgreSQL only.")
     return {
         "target_metadata": target_metadata,
         "render_as_batch": dialect_name == "sqlite",
