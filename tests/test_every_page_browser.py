@@ -36,6 +36,9 @@ def _identify(page: Any, base: str, token: str) -> None:
 
 
 def _world(app: Flask, base: str) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from survey.db import Organisation
     from survey.demo.data_2024 import DEMO_REGION, ensure_demo_reflection
     from survey.demo.data_2025 import ensure_demo_2025
     from survey.mail.contacts import save_contact
@@ -51,9 +54,6 @@ def _world(app: Flask, base: str) -> dict[str, Any]:
     db.session.commit()
     round_ = new_round("0180,1480,0114")
     answer(round_, "1480", complete_answers(round_), submit_it=True)
-    from sqlalchemy import select
-
-    from survey.db import Organisation
     stockholm = db.session.scalars(select(Organisation).where(Organisation.code == "0180")).one()
     save_contact(db.session, stockholm, "registrator@stockholm.se", "Eva Ek", "eva.ek@stockholm.se", "test")
     job = queue_import(db.session, round_, b"{}", "svar.json", ADMIN)

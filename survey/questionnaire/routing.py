@@ -8,7 +8,7 @@ not counted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, Questionnaire
@@ -17,14 +17,14 @@ Answers = Mapping[str, cond.Value]
 
 
 def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
-          fields: Sequence[Field] | None = None) -> tuple[set[str], dict[str, cond.Value]]:
+          upto: int | None = None) -> tuple[set[str], dict[str, cond.Value]]:
     """The one routing walk, in questionnaire order: a field applies when its gate applies and
     its condition holds on the answers so far; ``choose`` gives each applicable field's answer
     (a stored one, or an invented one for demo data). One pass suffices: conditions only look
     backwards. Returns the applicable ids and the effective (applicable, non-blank) answers."""
     applicable: set[str] = set()
     effective: dict[str, cond.Value] = {}
-    for f, gate, check in _steps(q, fields):
+    for f, gate, check in _steps(q)[:upto]:
         if (gate is None or gate in applicable) and (check is None or check(effective)):
             applicable.add(f.id)
             value = choose(f)
@@ -36,28 +36,19 @@ def route(q: Questionnaire, choose: Callable[[Field], cond.Value],
 Step = tuple[Field, str | None, cond.Check | None]
 
 
-def _steps(q: Questionnaire, fields: Sequence[Field] | None) -> Sequence[Step]:
+def _steps(q: Questionnaire) -> tuple[Step, ...]:
     """Each field with its gate and its compiled condition, made once per questionnaire and
     kept on it (as the questionnaire keeps its own indexes), so a walk compiles nothing."""
     steps: tuple[Step, ...] | None = q.__dict__.get("_routing_steps")
     if steps is None:
-        steps = tuple(_step(f) for f in q.fields)
+        steps = tuple((f, f.gate, None if f.condition is None else cond.compiled(f.condition)) for f in q.fields)
         object.__setattr__(q, "_routing_steps", steps)
-    if fields is None:
-        return steps
-    if isinstance(fields, tuple) and fields == q.fields[:len(fields)]:  # a page: the fields up to its end
-        return steps[:len(fields)]
-    by_id = {step[0].id: step for step in steps}
-    return [step if (step := by_id.get(f.id)) is not None and step[0] is f else _step(f) for f in fields]
+    return steps
 
 
-def _step(f: Field) -> Step:
-    return f, f.gate, None if f.condition is None else cond.compiled(f.condition)
-
-
-def applicable_ids(q: Questionnaire, answers: Answers, fields: Sequence[Field] | None = None) -> set[str]:
-    """Answer ids whose routing holds (among ``fields``, by default all of them)."""
-    return route(q, lambda f: answers.get(f.id), fields)[0]
+def applicable_ids(q: Questionnaire, answers: Answers, upto: int | None = None) -> set[str]:
+    """Answer ids whose routing holds (among the first ``upto`` fields, by default all of them)."""
+    return route(q, lambda f: answers.get(f.id), upto)[0]
 
 
 def applicable_after(q: Questionnaire, stored: Answers, posted: Answers) -> set[str]:

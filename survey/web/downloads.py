@@ -11,7 +11,10 @@ from flask import Response
 
 from survey.formatting import file_name
 
-__all__ = ["attachment", "download", "file_name"]
+__all__ = ["PPTX", "XLSX", "attachment", "download", "file_name"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def attachment(name: str) -> str:

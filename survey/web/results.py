@@ -35,12 +35,11 @@ from survey.results import (
 from survey.text import parse_int
 from survey.web.admin.forms import Form, filled
 from survey.web.auth import staff_required
-from survey.web.downloads import download, file_name
+from survey.web.downloads import XLSX, download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
 
 bp = Blueprint("results", __name__, url_prefix="/admin/resultat")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FreezeForm(Form):
@@ -71,10 +70,6 @@ def _data(round_: Round) -> RoundData:
         if version is not None:
             abort(404)
         raise
-
-
-def _download(payload: bytes, mimetype: str, filename: str) -> Response:
-    return download(payload, mimetype, filename)
 
 
 def _filename(data: RoundData, what: str, suffix: str) -> str:
@@ -141,7 +136,7 @@ def _routing_tables(q: Questionnaire, results: RoundResults) -> list[dict[str, A
 def answers_xlsx(round_id: int) -> Response:
     data = _data(_round(round_id))
     payload = build_answer_file(data, utcnow(), include_drafts=request.args.get("utkast") == "1")
-    return _download(payload, XLSX, _filename(data, "Svar", ".xlsx"))
+    return download(payload, XLSX, _filename(data, "Svar", ".xlsx"))
 
 
 ANALYSIS_FILES = {  # suffix → mimetype: the files for statistics software
@@ -171,14 +166,14 @@ def analysis_file(round_id: int, suffix: str) -> Response:
                "csv": lambda: build_csv(data, now), "lang.csv": lambda: build_csv(data, now, long=True),
                "kodbok.json": lambda: build_codebook_json(data.questionnaire),
                "kodbok.csv": lambda: build_codebook_csv(data.questionnaire)}[suffix]()
-    return _download(payload, ANALYSIS_FILES[suffix], _filename(data, *ANALYSIS_NAMES[suffix]))
+    return download(payload, ANALYSIS_FILES[suffix], _filename(data, *ANALYSIS_NAMES[suffix]))
 
 
 @bp.get("/<int:round_id>/svar.json")
 @staff_required()
 def answers_document(round_id: int) -> Response:
     data = _data(_round(round_id))
-    return _download(answers_json(data, utcnow()), "application/json", _filename(data, "Svar", ".json"))
+    return download(answers_json(data, utcnow()), "application/json", _filename(data, "Svar", ".json"))
 
 
 @bp.get("/<int:round_id>/resultat.json")
@@ -188,7 +183,7 @@ def results_json(round_id: int) -> Response:
 
     data = _data(_round(round_id))
     payload = json.dumps(data.results().to_json(data.info.name), ensure_ascii=False, indent=1)
-    return _download(payload.encode("utf-8"), "application/json", _filename(data, "Resultat", ".json"))
+    return download(payload.encode("utf-8"), "application/json", _filename(data, "Resultat", ".json"))
 
 
 @bp.post("/<int:round_id>/frys")

@@ -32,11 +32,10 @@ from survey.themes import (
     themes,
 )
 from survey.web.auth import staff_required
-from survey.web.downloads import download, file_name
+from survey.web.downloads import PPTX, download, file_name
 from survey.web.extensions import db, db_session
 
 bp = Blueprint("themes", __name__, url_prefix="/admin/teman")
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _actor() -> str:

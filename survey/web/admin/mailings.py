@@ -26,14 +26,14 @@ from survey.web.admin.common import ActionForm, actor, errors_of, get_round, sec
 from survey.web.admin.forms import SendForm, TemplateForm, filled
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.downloads import download, file_name
+from survey.web.downloads import XLSX, download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.jobs import jobs
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
 STATUS_LABELS = {"queued": "Köat", "sending": "Skickas", "sent": "Skickat", "failed": "Misslyckades"}
 MERGE_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+               "xlsx": XLSX}
 
 
 def _backend_name() -> str:

@@ -24,10 +24,9 @@ from survey.web.admin import bp
 from survey.web.admin.common import get_round
 from survey.web.admin.rounds import crumbs
 from survey.web.auth import staff_required
-from survey.web.downloads import download, file_name
+from survey.web.downloads import XLSX, download, file_name
 from survey.web.extensions import db_session
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_LABELS = {"name": "Namn", "code": "Kod", "county": "Län", "state": "Status",
                "deadline": "Sista svarsdag", "activity": "Senaste aktivitet"}
 

@@ -25,7 +25,7 @@ from survey.web.admin import bp
 from survey.web.admin.common import actor, errors_of
 from survey.web.admin.forms import QuestionnaireUploadForm
 from survey.web.auth import staff_required
-from survey.web.downloads import download, file_name
+from survey.web.downloads import XLSX, download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.forms.page import CompiledSection, compiled_section, error_links
 from survey.web.forms.post import read_section
@@ -111,8 +111,7 @@ def questionnaire_attach(version_id: int) -> WerkzeugResponse:
 def questionnaire_xlsform(version_id: int) -> Response:
     version = _version(version_id)
     name = file_name("XLSForm", version.questionnaire_id, f"version {version.id}", suffix=".xlsx")
-    return download(xlsform_bytes(definitions.definition_of(version)),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+    return download(xlsform_bytes(definitions.definition_of(version)), XLSX, name)
 
 
 @bp.get("/enkater/<int:version_id>/andringar.csv")

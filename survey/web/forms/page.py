@@ -36,7 +36,7 @@ class CompiledSection:
     def applicable(self, q: Questionnaire, values: Answers) -> set[str]:
         """``applicable_ids`` up to this section's last field: later fields cannot matter,
         because conditions only look backwards (same evaluator, fewer fields)."""
-        return applicable_ids(q, values, q.fields[:self.end])
+        return applicable_ids(q, values, self.end)
 
     def external_attr(self, q: Questionnaire, values: Answers,
                       applicable: set[str] | None = None) -> str:

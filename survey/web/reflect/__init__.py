@@ -24,7 +24,7 @@ from survey.reflection import NOTE_LIMIT, is_published, load_reflection, notes, 
 from survey.reports.differences import differences, lead
 from survey.reports.headlines import Kind
 from survey.reports.reflection import question_keys
-from survey.web.downloads import download, file_name
+from survey.web.downloads import PPTX, XLSX, download, file_name
 from survey.web.extensions import db, db_session
 from survey.web.reflect.charts import bar_chart_svg
 from survey.web.reflect.posted import DATABASE_DOWN, EXPIRED, read_notes
@@ -33,8 +33,6 @@ from survey.web.unavailable import fallback_page, show_again
 
 bp = Blueprint("reflect", __name__, url_prefix="/reflektion")
 
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _context(token: str) -> tuple[Round, Organisation] | WerkzeugResponse | str:

@@ -17,7 +17,6 @@ from survey.web.respond.identity import Person
 from survey.web.respond.visit import Visit, local_time
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 log = logging.getLogger(__name__)

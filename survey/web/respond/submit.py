@@ -11,14 +11,13 @@ from survey.questionnaire.routing import applicable_ids
 from survey.responses.answers import InvalidVersion, parse_version
 from survey.responses.answers import submit as submit_response
 from survey.staff.audit import record_for
-from survey.web.downloads import download
+from survey.web.downloads import XLSX, download
 from survey.web.extensions import db, db_session
 from survey.web.forms.summary import blocking, section_summary
 from survey.web.respond import bp
 from survey.web.respond.access import Window
 from survey.web.respond.identity import Person, current_person, require_person
 from survey.web.respond.receipt import (
-    XLSX_TYPE,
     answers_bytes,
     answers_file_name,
     send_receipt_mail,
@@ -129,4 +128,4 @@ def answers_file(token: str) -> WerkzeugResponse:
     visit = load_visit(token)
     if visit.response is None:
         abort(404)
-    return download(answers_bytes(visit), XLSX_TYPE, answers_file_name(visit))
+    return download(answers_bytes(visit), XLSX, answers_file_name(visit))
