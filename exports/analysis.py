@@ -15,12 +15,13 @@ label and code every answer id the same way (docs/analysis-files.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, Res
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import Mask, answer_columns, applicable_columns, blank_mask
+from survey.questionnaire.routing_columns import AnswerColumns, Mask, applicable_columns, blank_mask
 from survey.reports.answer_file import ORG_COLUMNS
 
 MISSING_CODES = {AnswerState.NOT_ASKED: -1, AnswerState.NOT_ANSWERED: -2, AnswerState.LEFT_BLANK: -3}
@@ -105,6 +106,14 @@ def _converter(v: Variable) -> Callable[[Any], object]:
     return str
 
 
+class _Codes(dict[object, float]):
+    """Numeric codes by code: a value that is no code is infinity (``_coded``'s mark), found by
+    one call per value (``__getitem__``, faster than ``get`` with a default)."""
+
+    def __missing__(self, key: object) -> float:
+        return math.inf
+
+
 def is_shown(response: ResponseData | None, include_drafts: bool) -> bool:
     """A submitted response, or a draft when drafts are asked for; other rows have no answers."""
     return response is not None and (response.status == "submitted" or include_drafts)
@@ -131,7 +140,7 @@ class Table:
         ids = [f.id for f in q.fields]
         answers = [r.answers if r is not None and shown else {} for (_, r), shown in zip(self.rows, self.shown,
                                                                                           strict=True)]
-        self.values = dict(zip(ids, answer_columns(ids, answers), strict=True))
+        self.values = AnswerColumns(ids, answers)
         self.applies = {fid: mask & self.shown for fid, mask in applicable_columns(q, self.values, self.n).items()}
         self._states: dict[str, tuple[Mask, Mask, Mask]] = {}
         self._unasked_columns: dict[float, npt.NDArray[np.float64]] = {}
@@ -144,8 +153,8 @@ class Table:
                                                                                  strict=True)]
         status = ["not_submitted" if r is None else "submitted" if r.status == "submitted" else "draft"
                   for r in shown]
-        return [[o.code for o in orgs], [o.name for o in orgs], [o.kind for o in orgs], [o.county for o in orgs],
-                [o.county_name for o in orgs], status, [r.submitted_at if r else None for r in shown]]
+        named = [list(map(attrgetter(name), orgs)) for name in ("code", "name", "kind", "county", "county_name")]
+        return [*named, status, [r.submitted_at if r else None for r in shown]]
 
     def states(self, f: Field) -> tuple[Mask, Mask, Mask]:
         """Where the answer id is answered, not asked, and applicable but blank (shown rows only)."""
@@ -177,15 +186,21 @@ class Table:
         (no code, and ``[]`` is blank too), or an applicable answer that is no code (the general
         way raises, as ``codes[value]`` does)."""
         state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
-        lookup: dict[object, float] = {code: float(number) for code, number in v.codes.items()}
+        lookup = _Codes({code: float(number) for code, number in v.codes.items()})
         lookup[None] = lookup[""] = float(missing[state])  # the blanks that are not lists (is_blank)
+        applies = self.applies[v.field.id]
+        count = int(applies.sum())
+        values = (self.values[v.field.id][applies].tolist() if self.values.is_read(v.field.id)
+                  else self.values.read(v.field.id, applies.tolist()))  # read only where it applies
         try:
-            found = np.fromiter(map(lookup.get, self.values[v.field.id], repeat(np.inf)), dtype=float,
-                                count=self.n)
+            found = np.fromiter(map(lookup.__getitem__, values), dtype=float, count=count)
         except TypeError:
             return None
-        column = np.where(self.applies[v.field.id], found, self._unasked(float(missing[AnswerState.NOT_ASKED])))
-        return None if np.isinf(column).any() else column
+        if np.isinf(found).any():
+            return None
+        column = self._unasked(float(missing[AnswerState.NOT_ASKED])).copy()
+        column[applies] = found
+        return column
 
     def _unasked(self, code: float) -> npt.NDArray[np.float64]:
         """``code`` where a response is shown, NaN where not (the same for every variable)."""

@@ -6,9 +6,11 @@ definitions are routed with random answers."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +18,7 @@ from survey.questionnaire import Questionnaire, load_questionnaire
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, ItemType, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import answer_columns, applicable_columns, blank_mask
+from survey.questionnaire.routing_columns import AnswerColumns, answer_columns, applicable_columns, blank_mask
 from tests.helpers import QUESTIONNAIRES
 
 IDS = [f"f{i}" for i in range(6)]
@@ -83,6 +85,16 @@ def test_answer_columns_are_the_answers(answers: list[dict[str, Any]]) -> None:
     columns = answer_columns(IDS, answers)
     assert [list(c) for c in columns] == [[a.get(fid) for a in answers] for fid in IDS]
     assert len(answer_columns(IDS[:1], answers)[0]) == len(answers)
+    # answers that are no dict (read through their own get) give the same columns
+    assert [list(c) for c in answer_columns(IDS, [MappingProxyType(a) for a in answers])] == [list(c) for c in columns]
+    lazy = AnswerColumns(IDS, answers)
+    assert list(lazy) == IDS and len(lazy) == len(IDS) and not lazy.is_read(IDS[0])
+    assert lazy[IDS[0]] is lazy[IDS[0]] and lazy.is_read(IDS[0])  # read once
+    where = [i % 2 == 0 for i in range(len(answers))]
+    for source in (answers, [MappingProxyType(a) for a in answers]):
+        assert list(AnswerColumns(IDS, source).read(IDS[1], where)) == [a.get(IDS[1]) for a in answers[::2]]
+    with pytest.raises(KeyError):
+        lazy["okänd"]
 
 
 def random_answers(q: Questionnaire, seed: int, n: int) -> list[dict[str, Any]]:
