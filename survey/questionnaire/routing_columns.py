@@ -82,21 +82,31 @@ def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value
     return [columns[fid] for fid in ids]
 
 
-def is_plain(values: Values) -> bool:
-    """Texts and ``None`` only (no list of options, nothing else), the case numpy takes;
-    judged on the distinct values, and a list (unhashable) answers at once."""
+def plain_values(values: Values) -> set[str | None] | None:
+    """The distinct values of a column of texts and ``None`` only (no list of options, nothing
+    else), the case numpy takes; ``None`` for any other column (a list, unhashable, answers at
+    once)."""
     try:
         distinct = set(values.tolist())  # a list is read faster than an array
     except TypeError:
-        return False
-    return set(map(type, distinct)) <= _PLAIN
+        return None
+    return distinct if set(map(type, distinct)) <= _PLAIN else None
 
 
-def blank_mask(values: Values, plain: bool | None = None) -> Mask:
+def blank_mask(values: Values) -> Mask:
     """``conditions.is_blank`` of each value."""
-    if is_plain(values) if plain is None else plain:
-        return _equal(values, None) | _equal(values, "")
-    return np.fromiter(map(cond.is_blank, values), dtype=bool, count=len(values))
+    return _blank(values, plain_values(values))
+
+
+def _blank(values: Values, distinct: set[str | None] | None) -> Mask:
+    if distinct is None:
+        return np.fromiter(map(cond.is_blank, values), dtype=bool, count=len(values))
+    return _among(values, distinct, None) | _among(values, distinct, "")
+
+
+def _among(values: Values, distinct: set[str | None], target: str | None) -> Mask:
+    """``_equal`` of a plain column, without reading it when ``target`` is none of its values."""
+    return _equal(values, target) if target in distinct else np.zeros(len(values), dtype=bool)
 
 
 class _Effective:
@@ -106,14 +116,15 @@ class _Effective:
 
     def __init__(self, values: Values, applies: Mask) -> None:
         self.raw, self.applies = values, applies
-        self.plain = is_plain(values)
+        self.distinct = plain_values(values)
+        self.plain = self.distinct is not None
         self._present: Mask | None = None
         self._values: Values | None = None
 
     @property
     def present(self) -> Mask:
         if self._present is None:
-            self._present = self.applies & ~blank_mask(self.raw, self.plain)
+            self._present = self.applies & ~_blank(self.raw, self.distinct)
         return self._present
 
     @property
@@ -126,7 +137,8 @@ class _Effective:
     def equal(self, target: str) -> Mask:
         """Where the effective answer is the text ``target`` (plain columns only): a blank or
         absent answer equals no target, and an empty target is never an effective answer."""
-        return _equal(self.raw, target) & self.applies if target else np.zeros(len(self.raw), dtype=bool)
+        assert self.distinct is not None, "equal is for plain columns (compare checks)"
+        return _among(self.raw, self.distinct, target) & self.applies if target else np.zeros(len(self.raw), dtype=bool)
 
 
 class _Walk:
