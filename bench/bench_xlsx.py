@@ -2,6 +2,7 @@
 bare library writing the same cell values, in the same run.
 
     python bench/bench_xlsx.py [--n 100000] [--with-openpyxl] [--only xlsx|stats] [--repeat 3]
+    python bench/bench_xlsx.py --n 20000 --only stats --instructions
 
 Each stage runs in its own process, so its peak memory (``ru_maxrss``) is its own:
 
@@ -26,15 +27,19 @@ non-response and awkward text), cycled over n organisations, so generating them 
 same nothing in every stage (nothing is cached per response: every one is routed and coded).
 Prints times, peak memory, and the ratio ours / bare (target ≤ 1.3; peak memory target:
 flat, under 100 MB). ``--repeat N`` runs each stage N times and keeps its fastest run, for a
-shared machine whose load swings single runs.
+shared machine whose load swings single runs. ``--instructions`` runs each stage in
+valgrind's callgrind and counts the instructions of its timed part only: the same count on a
+loaded machine as on a quiet one, so the ratio of counts can be compared between runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -111,14 +116,24 @@ def results(q: Questionnaire, n: int) -> RoundResults:
 
 # -- stages ----------------------------------------------------------------------------------
 class Clock:
-    """Wall-clock and CPU seconds of the timed part of a stage."""
+    """Wall-clock and CPU seconds of the timed part of a stage; under ``--instructions`` (the
+    stage runs in valgrind's callgrind, started with instrumentation off) it also switches the
+    instruction count on for the timed part only."""
 
     def __enter__(self) -> Clock:
+        _count_instructions("on")
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        _count_instructions("off")
+
+
+def _count_instructions(state: str) -> None:
+    if os.environ.get("BENCH_CALLGRIND"):
+        subprocess.run(["callgrind_control", "--instr=" + state, str(os.getpid())], check=True,
+                       capture_output=True)
 
 
 def stage_aggregate(n: int, path: Path) -> Clock:
@@ -265,16 +280,24 @@ STAGES = {"aggregate": stage_aggregate, "ours": stage_ours, "ours-small": stage_
           "ours-dta": stage_ours_stats, "bare-dta": stage_bare_stats}
 
 
-def run_stage(name: str, n: int, folder: Path) -> dict[str, float]:
-    """One stage in a fresh interpreter: its time and its own peak RSS."""
+def run_stage(name: str, n: int, folder: Path, instructions: bool = False) -> dict[str, float]:
+    """One stage in a fresh interpreter: its time and its own peak RSS (and, with
+    ``instructions``, the instructions its timed part ran, counted by callgrind)."""
     suffix = f".{name[-3:]}" if name[-3:] in ("sav", "dta") else ".xlsx"
     path = folder / ("results.pickle" if name == "aggregate" else f"{name}{suffix}")
     if name == "ours-small":
         path = folder / "small" / "ours-small.xlsx"
         path.parent.mkdir(exist_ok=True)
-    output = subprocess.run([sys.executable, __file__, "--stage", name, "--n", str(n), "--path", str(path)],
-                            check=True, capture_output=True, text=True).stdout
-    found: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    command = [sys.executable, __file__, "--stage", name, "--n", str(n), "--path", str(path)]
+    if instructions:
+        command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null", *command]
+    done = subprocess.run(command, check=True, capture_output=True, text=True,
+                          env={**os.environ, "BENCH_CALLGRIND": "1"} if instructions else None)
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if instructions:
+        counted = re.search(r"Collected : (\d+)", done.stderr)
+        assert counted, done.stderr[-2000:]
+        found["instructions"] = float(counted.group(1))
     if name != "aggregate":
         path.unlink()
     return found
@@ -295,6 +318,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["xlsx", "stats"], help="only the Excel or only the SPSS/Stata stages")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each stage this many times (fresh processes) and keep its fastest run")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each stage's instructions in valgrind's callgrind (the same on a loaded "
+                             "machine; about 50 times slower: use a small --n such as 20000)")
     parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -309,24 +335,33 @@ def main() -> None:
     found = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, n in plan:
-            runs = [run_stage(name, n, Path(folder)) for _ in range(1 if name == "aggregate" else args.repeat)]
+            runs = [run_stage(name, n, Path(folder), args.instructions)
+                    for _ in range(1 if name == "aggregate" else args.repeat)]
             found[name] = min(runs, key=lambda run: run["seconds"])
             stage = found[name]
             print(f"{name:<14} n={n:>7,}  {stage['seconds']:7.1f} s  (cpu {stage['cpu']:6.1f} s)  "
-                  f"peak {stage['peak_mb']:6.1f} MB  file {stage['bytes'] / 2**20:6.1f} MB".replace(",", " "),
-                  flush=True)
+                  f"peak {stage['peak_mb']:6.1f} MB  file {stage['bytes'] / 2**20:6.1f} MB".replace(",", " ")
+                  + (f"  {stage['instructions'] / 1e9:6.2f} G instructions" if args.instructions else ""), flush=True)
     if "ours" in found:
         ratio = found["ours"]["seconds"] / found["bare"]["seconds"]
         cpu_ratio = found["ours"]["cpu"] / found["bare"]["cpu"]
-        print(f"ratio ours / bare XlsxWriter: {ratio:.2f} wall clock, {cpu_ratio:.2f} cpu (target ≤ 1.3)")
+        print(f"ratio ours / bare XlsxWriter: {ratio:.2f} wall clock, {cpu_ratio:.2f} cpu"
+              f"{_instruction_ratio(found['ours'], found['bare'])} (target ≤ 1.3)")
         print(f"peak memory: {found['ours']['peak_mb']:.1f} MB at n={args.n}, "
               f"{found['ours-small']['peak_mb']:.1f} MB at n={args.n // 10} (target: flat, under 100 MB)")
     for kind in ("sav", "dta"):
         if f"ours-{kind}" in found:
             ours, bare = found[f"ours-{kind}"], found[f"bare-{kind}"]
             print(f"ratio ours / bare pyreadstat .{kind}: {ours['seconds'] / bare['seconds']:.2f} wall clock, "
-                  f"{ours['cpu'] / bare['cpu']:.2f} cpu (target ≤ 1.5); peak memory {ours['peak_mb']:.0f} MB "
+                  f"{ours['cpu'] / bare['cpu']:.2f} cpu{_instruction_ratio(ours, bare)} (target ≤ 1.5); "
+                  f"peak memory {ours['peak_mb']:.0f} MB "
                   f"(bare {bare['peak_mb']:.0f} MB)")
+
+
+def _instruction_ratio(ours: dict[str, float], bare: dict[str, float]) -> str:
+    if "instructions" not in ours:
+        return ""
+    return f", {ours['instructions'] / bare['instructions']:.2f} instructions"
 
 
 if __name__ == "__main__":
