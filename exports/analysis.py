@@ -192,8 +192,7 @@ class Table:
         lookup[None] = lookup[""] = float(missing[state])  # the blanks that are not lists (is_blank)
         applies = self.applies[v.field.id]
         count = int(applies.sum())
-        values = (self.values[v.field.id][applies].tolist() if self.values.is_read(v.field.id)
-                  else self.values.read(v.field.id, applies.tolist()))  # read only where it applies
+        values = self.values.read(v.field.id, applies)  # only where it applies
         try:
             found = np.fromiter(map(lookup.__getitem__, values), dtype=float, count=count)
         except TypeError:

@@ -18,7 +18,7 @@ from survey.questionnaire import Questionnaire, load_questionnaire
 from survey.questionnaire import conditions as cond
 from survey.questionnaire.model import Field, ItemType, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import AnswerColumns, answer_columns, applicable_columns, blank_mask
+from survey.questionnaire.routing_columns import AnswerColumns, applicable_columns, blank_mask
 from tests.helpers import QUESTIONNAIRES
 
 IDS = [f"f{i}" for i in range(6)]
@@ -54,13 +54,18 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
     return Questionnaire("prov", "Prov", "test", 2026, "region", (), fields)
 
 
+def answer_columns(ids: list[str], answers: list[Any]) -> list[Any]:
+    """Every column of ``AnswerColumns`` as its object array, in the order of ``ids``."""
+    columns = AnswerColumns(ids, answers)
+    return [columns[fid] for fid in ids]
+
+
 ANSWERS = st.lists(st.dictionaries(st.sampled_from([*IDS, "okänd"]), VALUES, max_size=7), max_size=12)
 
 
 def assert_same_routing(q: Questionnaire, answers: list[dict[str, Any]]) -> None:
     ids = [f.id for f in q.fields]
-    columns = dict(zip(ids, answer_columns(ids, answers), strict=True))
-    applies = applicable_columns(q, columns, len(answers))
+    applies = applicable_columns(q, AnswerColumns(ids, answers), len(answers))
     for i, one in enumerate(answers):
         expected = applicable_ids(q, one)
         assert {fid for fid in ids if applies[fid][i]} == expected, (one, i)
@@ -88,11 +93,14 @@ def test_answer_columns_are_the_answers(answers: list[dict[str, Any]]) -> None:
     # answers that are no dict (read through their own get) give the same columns
     assert [list(c) for c in answer_columns(IDS, [MappingProxyType(a) for a in answers])] == [list(c) for c in columns]
     lazy = AnswerColumns(IDS, answers)
-    assert list(lazy) == IDS and len(lazy) == len(IDS) and not lazy.is_read(IDS[0])
-    assert lazy[IDS[0]] is lazy[IDS[0]] and lazy.is_read(IDS[0])  # read once
-    where = [i % 2 == 0 for i in range(len(answers))]
+    assert list(lazy) == IDS and len(lazy) == len(IDS)
+    where = np.array([i % 2 == 0 for i in range(len(answers))], dtype=bool)
     for source in (answers, [MappingProxyType(a) for a in answers]):
         assert list(AnswerColumns(IDS, source).read(IDS[1], where)) == [a.get(IDS[1]) for a in answers[::2]]
+    assert lazy[IDS[0]] is lazy[IDS[0]]  # read once
+    # once its array is made, a read takes it from there: the same answers
+    assert list(lazy.read(IDS[0], where)) == [a.get(IDS[0]) for a in answers[::2]]
+    assert list(lazy.read(IDS[0])) == [a.get(IDS[0]) for a in answers]
     with pytest.raises(KeyError):
         lazy["okänd"]
 
@@ -127,7 +135,6 @@ def test_the_real_definitions_route_alike() -> None:
 
 def test_no_responses_and_no_fields() -> None:
     q = load_questionnaire(QUESTIONNAIRES / "regioner-2025.yaml")
-    applies = applicable_columns(q, dict(zip([f.id for f in q.fields], answer_columns([f.id for f in q.fields], []),
-                                              strict=True)), 0)
+    applies = applicable_columns(q, AnswerColumns([f.id for f in q.fields], []), 0)
     assert set(applies) == {f.id for f in q.fields} and all(len(mask) == 0 for mask in applies.values())
     assert answer_columns([], [{"a": "ja"}]) == []

@@ -50,16 +50,18 @@ class AnswerColumns(Mapping[str, Values]):
         self._dicts = all(isinstance(a, dict) for a in self.answers)
         self._arrays: dict[str, Values] = {}
 
-    def read(self, fid: str, where: Iterable[bool] | None = None) -> Iterator[cond.Value]:
-        """The answers of ``fid``, of every response or of those where ``where`` is true."""
-        answers: Iterable[Mapping[str, cond.Value]] = self.answers if where is None else compress(self.answers,
-                                                                                                   where)
+    def read(self, fid: str, where: Mask | None = None) -> Iterable[cond.Value]:
+        """The answers of ``fid``, of every response or of those where ``where`` is true (taken
+        from its array when that is made already)."""
+        made = self._arrays.get(fid)
+        if made is not None:
+            taken: list[cond.Value] = made.tolist() if where is None else made[where].tolist()
+            return taken
+        answers: Iterable[Mapping[str, cond.Value]] = (self.answers if where is None
+                                                       else compress(self.answers, where.tolist()))
         if self._dicts:
             return map(dict.get, answers, repeat(fid))  # type: ignore[arg-type]
         return (a.get(fid) for a in answers)
-
-    def is_read(self, fid: str) -> bool:
-        return fid in self._arrays
 
     def __getitem__(self, fid: str) -> Values:
         found = self._arrays.get(fid)
@@ -74,12 +76,6 @@ class AnswerColumns(Mapping[str, Values]):
 
     def __len__(self) -> int:
         return len(self.ids)
-
-
-def answer_columns(ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]]) -> list[Values]:
-    """Every column of ``AnswerColumns`` as an object array, in the order of ``ids``."""
-    columns = AnswerColumns(ids, answers)
-    return [columns[fid] for fid in ids]
 
 
 def plain_values(values: Values) -> set[str | None] | None:
@@ -117,9 +113,12 @@ class _Effective:
     def __init__(self, values: Values, applies: Mask) -> None:
         self.raw, self.applies = values, applies
         self.distinct = plain_values(values)
-        self.plain = self.distinct is not None
         self._present: Mask | None = None
         self._values: Values | None = None
+
+    @property
+    def plain(self) -> bool:
+        return self.distinct is not None
 
     @property
     def present(self) -> Mask:
@@ -195,7 +194,7 @@ def _equal(values: Values, target: str | None) -> Mask:
 def applicable_columns(q: Questionnaire, columns: Mapping[str, Values], n: int) -> dict[str, Mask]:
     """For each field, the responses it applies to: ``applies[f.id][i]`` is
     ``f.id in routing.applicable_ids(q, answers_i)`` for the answers of response ``i``
-    (``columns`` as ``answer_columns`` makes them)."""
+    (``columns`` as ``AnswerColumns`` reads them)."""
     walk = _Walk(columns, n)
     everyone = np.ones(n, dtype=bool)
     for f in q.fields:

@@ -32,8 +32,7 @@ from survey.web.jobs import jobs
 
 DEFAULT_SENDER = "Socialstyrelsen <noreply@socialstyrelsen.se>"
 STATUS_LABELS = {"queued": "Köat", "sending": "Skickas", "sent": "Skickat", "failed": "Misslyckades"}
-MERGE_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": XLSX}
+MERGE_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 def _backend_name() -> str:
