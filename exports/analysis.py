@@ -15,7 +15,6 @@ label and code every answer id the same way (docs/analysis-files.md):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -32,7 +31,7 @@ from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, Res
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import AnswerColumns, Mask, applicable_columns, blank_mask
+from survey.questionnaire.routing_columns import AnswerColumns, Mask, applicable_columns, blank_mask, single_options
 from survey.reports.answer_file import ORG_COLUMNS
 
 MISSING_CODES = {AnswerState.NOT_ASKED: -1, AnswerState.NOT_ANSWERED: -2, AnswerState.LEFT_BLANK: -3}
@@ -106,14 +105,6 @@ def _converter(v: Variable) -> Callable[[Any], object]:
     return str
 
 
-class _Codes(dict[object, float]):
-    """Numeric codes by code: a value that is no code is infinity (``_coded``'s mark), found by
-    one call per value (``__getitem__``, faster than ``get`` with a default)."""
-
-    def __missing__(self, key: object) -> float:
-        return math.inf
-
-
 def is_shown(response: ResponseData | None, include_drafts: bool) -> bool:
     """A submitted response, or a draft when drafts are asked for; other rows have no answers."""
     return response is not None and (response.status == "submitted" or include_drafts)
@@ -142,7 +133,7 @@ class Table:
         ids = [f.id for f in q.fields]
         answers = [r.answers if r is not None and shown else {} for (_, r), shown in zip(self.rows, self.shown,
                                                                                           strict=True)]
-        self.values = AnswerColumns(ids, answers)
+        self.values = AnswerColumns(ids, answers, single_options(q))
         self.applies = {fid: mask & self.shown for fid, mask in applicable_columns(q, self.values, self.n).items()}
         self._states: dict[str, tuple[Mask, Mask, Mask]] = {}
         self._unasked_columns: dict[float, npt.NDArray[np.float64]] = {}
@@ -183,24 +174,19 @@ class Table:
         return column
 
     def _coded(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64] | None:
-        """The numeric codes of a choice in one dictionary pass (a blank gets its state's code, a
-        value that is no code infinity), or ``None`` for the general way: a list among the values
-        (no code, and ``[]`` is blank too), or an applicable answer that is no code (the general
-        way raises, as ``codes[value]`` does)."""
-        state = AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK
-        lookup = _Codes({code: float(number) for code, number in v.codes.items()})
-        lookup[None] = lookup[""] = float(missing[state])  # the blanks that are not lists (is_blank)
+        """The numeric codes of a choice from its answers read as a ``Factor`` where it applies
+        (a blank gets its state's code), or ``None`` for the general way: a list among the
+        values (no code, and ``[]`` is blank too), or an applicable answer that is no code (the
+        general way raises, as ``codes[value]`` does)."""
         applies = self.applies[v.field.id]
-        count = int(applies.sum())
-        values = self.values.read(v.field.id, applies)  # only where it applies
-        try:
-            found = np.fromiter(map(lookup.__getitem__, values), dtype=float, count=count)
-        except TypeError:
+        factor = self.values.factor(v.field.id, applies)  # only where it applies
+        if factor is None:
             return None
-        if np.isinf(found).any():
-            return None
+        blank = float(missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK])
+        numbers = np.array([float(v.codes[str(code)]) for code in factor.levels[:factor.options]]
+                           + [blank] * (len(factor.levels) - factor.options))
         column = self._unasked(float(missing[AnswerState.NOT_ASKED])).copy()
-        column[applies] = found
+        column[applies] = numbers[factor.codes]
         return column
 
     def _unasked(self, code: float) -> npt.NDArray[np.float64]:

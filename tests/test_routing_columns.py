@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from survey.questionnaire import Questionnaire, load_questionnaire
 from survey.questionnaire import conditions as cond
-from survey.questionnaire.model import Field, ItemType, Role
+from survey.questionnaire.model import Choice, Field, ItemType, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import AnswerColumns, applicable_columns, blank_mask
+from survey.questionnaire.routing_columns import AnswerColumns, applicable_columns, blank_mask, single_options
 from tests.helpers import QUESTIONNAIRES
 
 IDS = [f"f{i}" for i in range(6)]
@@ -45,13 +45,18 @@ EXPRS: st.SearchStrategy[cond.Expr] = st.recursive(
     max_leaves=6)
 
 
+OPTIONS = st.lists(st.sampled_from([t for t in TEXTS if t]), min_size=1, max_size=4, unique=True)
+
+
 @st.composite
 def questionnaires(draw: st.DrawFn) -> Questionnaire:
-    fields = tuple(
-        Field(fid, fid, "s", Role.MAIN, ItemType.TEXT, fid, False,
-              condition=draw(st.none() | EXPRS), gate=draw(st.none() | REFS))
-        for fid in IDS)
-    return Questionnaire("prov", "Prov", "test", 2026, "region", (), fields)
+    """Text fields and single choices (whose answers are read as a ``Factor`` where they can be)."""
+    def one(fid: str) -> Field:
+        codes = draw(st.none() | OPTIONS)
+        return Field(fid, fid, "s", Role.MAIN, ItemType.TEXT if codes is None else ItemType.SINGLE, fid, False,
+                     codes=tuple(Choice(code, code) for code in codes or ()),
+                     condition=draw(st.none() | EXPRS), gate=draw(st.none() | REFS))
+    return Questionnaire("prov", "Prov", "test", 2026, "region", (), tuple(one(fid) for fid in IDS))
 
 
 def answer_columns(ids: list[str], answers: list[Any]) -> list[Any]:
@@ -65,10 +70,11 @@ ANSWERS = st.lists(st.dictionaries(st.sampled_from([*IDS, "okänd"]), VALUES, ma
 
 def assert_same_routing(q: Questionnaire, answers: list[dict[str, Any]]) -> None:
     ids = [f.id for f in q.fields]
-    applies = applicable_columns(q, AnswerColumns(ids, answers), len(answers))
-    for i, one in enumerate(answers):
-        expected = applicable_ids(q, one)
-        assert {fid for fid in ids if applies[fid][i]} == expected, (one, i)
+    for options in (single_options(q), None):  # choices read as factors, and as values
+        applies = applicable_columns(q, AnswerColumns(ids, answers, options), len(answers))
+        for i, one in enumerate(answers):
+            expected = applicable_ids(q, one)
+            assert {fid for fid in ids if applies[fid][i]} == expected, (one, i, options)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,6 +109,31 @@ def test_answer_columns_are_the_answers(answers: list[dict[str, Any]]) -> None:
     assert list(lazy.read(IDS[0])) == [a.get(IDS[0]) for a in answers]
     with pytest.raises(KeyError):
         lazy["okänd"]
+
+
+def test_a_choice_is_read_as_a_factor_where_it_can_be() -> None:
+    answers: list[dict[str, Any]] = [{"a": "ja", "b": "ja"}, {"a": "nej"}, {"a": "", "b": "kanske"}, {"a": None},
+                                     {"b": ["ja"]}]
+    columns = AnswerColumns(["a", "b", "c"], answers, {"a": ["ja", "nej"], "b": ["ja", "nej"]})
+    factor = columns.factor("a")
+    assert factor is not None and factor.levels == ("ja", "nej", None, "")
+    assert factor.codes.tolist() == [0, 1, 3, 2, 2]  # an answer left out is None
+    assert factor.blank().tolist() == [False, False, True, True, True]
+    assert factor.equal("nej").tolist() == [False, True, False, False, False]
+    assert not factor.equal("").any() and not factor.equal("kanske").any()
+    assert columns.factor("a") is factor  # read once
+    where = np.array([True, False, True, False, True])
+    subset = columns.factor("a", where)
+    assert subset is not None and subset.levels == factor.levels and subset.codes.tolist() == [0, 3, 2]
+    assert list(columns["a"]) == [a.get("a") for a in answers]  # the values again, from the factor
+    # another text or a list is no option: read and compared as values
+    assert columns.factor("b", where) is None  # «kanske» and a list
+    assert columns.factor("b", np.array([True, True, False, True, False])) is not None  # options and blanks there
+    assert columns.factor("b") is None and columns.factor("b", np.array([True, True, False, True, False])) is None
+    assert columns.factor("c") is None  # no options given
+    assert list(columns["b"]) == [a.get("b") for a in answers]
+    many = AnswerColumns(["a"], [{"a": "1"}], {"a": [str(i) for i in range(300)]})
+    assert many.factor("a") is None and list(many["a"]) == ["1"]  # more options than a byte holds
 
 
 def random_answers(q: Questionnaire, seed: int, n: int) -> list[dict[str, Any]]:

@@ -13,11 +13,17 @@ with a comma, dates, «NaN»-like text). Only the plain case is vectorised (a co
 texts and nothing else, and ``=``, ``!=``, ``in``); anything else (a list of options, an
 ordering, a value of another type) calls the very comparison the scalar walk calls
 (``conditions.compiled_comparison``), one value at a time.
+
+A field with options is read as a ``Factor`` where it can be: each answer one byte, the index
+of its option (or of a blank), so a condition compares bytes and the files take codes from a
+table (no second pass over the values). A column holding anything else (a list, another text,
+a number) is no factor, and is read and compared as values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from itertools import compress, repeat
 from typing import Any
@@ -26,11 +32,52 @@ import numpy as np
 import numpy.typing as npt
 
 from survey.questionnaire import conditions as cond
-from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.model import ItemType, Questionnaire
 
 Mask = npt.NDArray[np.bool_]
 Values = npt.NDArray[np.object_]
 _PLAIN = frozenset({str, type(None)})
+BLANK_LEVELS: tuple[None, str] = (None, "")  # the blanks that are no list (conditions.is_blank)
+MAX_LEVELS = 255  # a level is one byte, and byte 255 marks a value that is none
+_NONE = bytes([MAX_LEVELS])
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A field's answers as small integers: ``codes[i]`` is the index in ``levels`` of response
+    ``i``'s answer; ``levels`` are the field's options in order, then ``None`` and ``""``."""
+
+    levels: tuple[str | None, ...]
+    codes: npt.NDArray[np.uint8]
+
+    @property
+    def options(self) -> int:
+        return len(self.levels) - len(BLANK_LEVELS)
+
+    def blank(self) -> Mask:
+        return self.codes >= self.options
+
+    def equal(self, target: str) -> Mask:
+        """Where the answer is ``target`` (an option; no answer is any other text)."""
+        try:
+            level = self.levels.index(target, 0, self.options)
+        except ValueError:
+            return np.zeros(len(self.codes), dtype=bool)
+        found: Mask = self.codes == level
+        return found
+
+    def values(self) -> Values:
+        levels = np.empty(len(self.levels), dtype=object)
+        levels[:] = self.levels
+        found: Values = levels[self.codes]
+        return found
+
+
+class _Levels(dict[object, bytes]):
+    """An option or blank → its level as one byte; any other value → ``_NONE`` (one call each)."""
+
+    def __missing__(self, key: object) -> bytes:
+        return _NONE
 
 
 class AnswerColumns(Mapping[str, Values]):
@@ -45,10 +92,37 @@ class AnswerColumns(Mapping[str, Values]):
     read through their own ``get``.
     """
 
-    def __init__(self, ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]]) -> None:
+    def __init__(self, ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]],
+                 options: Mapping[str, Sequence[str]] | None = None) -> None:
         self.ids, self.answers = list(ids), list(answers)
         self._dicts = all(isinstance(a, dict) for a in self.answers)
         self._arrays: dict[str, Values] = {}
+        self._levels = {fid: (*codes, *BLANK_LEVELS) for fid, codes in (options or {}).items()
+                        if fid in self.ids and len(codes) + len(BLANK_LEVELS) < MAX_LEVELS}
+        self._factors: dict[str, Factor | None] = {}
+
+    def factor(self, fid: str, where: Mask | None = None) -> Factor | None:
+        """The answers of ``fid`` (where ``where`` is true) as a ``Factor``, or ``None`` when the
+        field has no options given, or an answer there is neither an option nor a blank."""
+        levels = self._levels.get(fid)
+        if levels is None:
+            return None
+        if fid in self._factors:  # every response's is made (or known to be none)
+            found = self._factors[fid]
+            return found if found is None or where is None else Factor(levels, found.codes[where])
+        made = self._factored(levels, self.read(fid, where))
+        if where is None:
+            self._factors[fid] = made
+        return made
+
+    @staticmethod
+    def _factored(levels: tuple[str | None, ...], values: Iterable[cond.Value]) -> Factor | None:
+        lookup = _Levels({level: bytes([i]) for i, level in enumerate(levels)})
+        try:
+            codes = np.frombuffer(b"".join(map(lookup.__getitem__, values)), dtype=np.uint8)
+        except TypeError:  # a list (of options, or blank) is no level
+            return None
+        return None if (codes == MAX_LEVELS).any() else Factor(levels, codes)
 
     def read(self, fid: str, where: Mask | None = None) -> Iterable[cond.Value]:
         """The answers of ``fid``, of every response or of those where ``where`` is true (taken
@@ -68,7 +142,9 @@ class AnswerColumns(Mapping[str, Values]):
         if found is None:
             if fid not in self.ids:
                 raise KeyError(fid)
-            found = self._arrays[fid] = np.fromiter(self.read(fid), dtype=object, count=len(self.answers))
+            factor = self._factors.get(fid)
+            found = self._arrays[fid] = (factor.values() if factor is not None else
+                                         np.fromiter(self.read(fid), dtype=object, count=len(self.answers)))
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -140,23 +216,50 @@ class _Effective:
         return _among(self.raw, self.distinct, target) & self.applies if target else np.zeros(len(self.raw), dtype=bool)
 
 
+class _Factored:
+    """``_Effective`` of a field read as a ``Factor``: the same answers, compared as bytes."""
+
+    plain = True
+
+    def __init__(self, factor: Factor, applies: Mask) -> None:
+        self.factor, self.applies = factor, applies
+        self._present: Mask | None = None
+
+    @property
+    def present(self) -> Mask:
+        if self._present is None:
+            self._present = self.applies & ~self.factor.blank()
+        return self._present
+
+    @property
+    def values(self) -> Values:
+        found = self.factor.values()
+        found[~self.present] = None
+        return found
+
+    def equal(self, target: str) -> Mask:
+        return self.factor.equal(target) & self.applies if target else np.zeros(len(self.applies), dtype=bool)
+
+
 class _Walk:
     """The state of one walk: the masks so far and the effective answers asked for."""
 
-    def __init__(self, columns: Mapping[str, Values], n: int) -> None:
+    def __init__(self, columns: AnswerColumns, n: int) -> None:
         self.columns, self.n = columns, n
         self.applies: dict[str, Mask] = {}
-        self.effective: dict[str, _Effective] = {}
+        self.effective: dict[str, _Effective | _Factored] = {}
         self.none: Values = np.full(n, None, dtype=object)
 
-    def of(self, ref: str) -> _Effective:
+    def of(self, ref: str) -> _Effective | _Factored:
         """A field not walked yet (or no field) has no effective answer, as in ``route``."""
         found = self.effective.get(ref)
         if found is None:
             applies = self.applies.get(ref)
             if applies is None:
                 return _Effective(self.none, np.zeros(self.n, dtype=bool))
-            found = self.effective[ref] = _Effective(self.columns.get(ref, self.none), applies)
+            factor = self.columns.factor(ref)
+            found = self.effective[ref] = (_Factored(factor, applies) if factor is not None
+                                           else _Effective(self.columns.get(ref, self.none), applies))
         return found
 
     def holds(self, expr: cond.Expr) -> Mask:
@@ -174,7 +277,7 @@ class _Walk:
             return reduce(np.logical_and, parts, np.ones(self.n, dtype=bool))
         return reduce(np.logical_or, parts, np.zeros(self.n, dtype=bool))
 
-    def compare(self, column: _Effective, op: str, targets: tuple[str, ...]) -> Mask:
+    def compare(self, column: _Effective | _Factored, op: str, targets: tuple[str, ...]) -> Mask:
         if column.plain and targets and all(t.__class__ is str for t in targets):
             if op == "=":
                 return column.equal(targets[0])
@@ -191,10 +294,14 @@ def _equal(values: Values, target: str | None) -> Mask:
     return np.asarray(np.equal(values, np.array(target, dtype=object)), dtype=bool)
 
 
-def applicable_columns(q: Questionnaire, columns: Mapping[str, Values], n: int) -> dict[str, Mask]:
+def single_options(q: Questionnaire) -> dict[str, list[str]]:
+    """The options of each field answered with one of them (``AnswerColumns``' ``options``)."""
+    return {f.id: [c.code for c in f.codes] for f in q.fields if f.codes and f.type is not ItemType.MULTIPLE}
+
+
+def applicable_columns(q: Questionnaire, columns: AnswerColumns, n: int) -> dict[str, Mask]:
     """For each field, the responses it applies to: ``applies[f.id][i]`` is
-    ``f.id in routing.applicable_ids(q, answers_i)`` for the answers of response ``i``
-    (``columns`` as ``AnswerColumns`` reads them)."""
+    ``f.id in routing.applicable_ids(q, answers_i)`` for the answers of response ``i``."""
     walk = _Walk(columns, n)
     everyone = np.ones(n, dtype=bool)
     for f in q.fields:
