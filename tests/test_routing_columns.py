@@ -103,6 +103,11 @@ def test_answer_columns_are_the_answers(answers: list[dict[str, Any]]) -> None:
     where = np.array([i % 2 == 0 for i in range(len(answers))], dtype=bool)
     for source in (answers, [MappingProxyType(a) for a in answers]):
         assert list(AnswerColumns(IDS, source).read(IDS[1], where)) == [a.get(IDS[1]) for a in answers[::2]]
+    # masks in turn (a selection is kept for the next field with the same mask), all and none
+    other = ~where
+    for mask in (where, where, other, where, np.ones(len(answers), dtype=bool), np.zeros(len(answers), dtype=bool)):
+        expected = [a.get(IDS[2]) for a, chosen in zip(answers, mask, strict=True) if chosen]
+        assert list(lazy.read(IDS[2], mask)) == expected
     assert lazy[IDS[0]] is lazy[IDS[0]]  # read once
     # once its array is made, a read takes it from there: the same answers
     assert list(lazy.read(IDS[0], where)) == [a.get(IDS[0]) for a in answers[::2]]

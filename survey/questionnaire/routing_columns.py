@@ -100,6 +100,7 @@ class AnswerColumns(Mapping[str, Values]):
         self._levels = {fid: (*codes, *BLANK_LEVELS) for fid, codes in (options or {}).items()
                         if fid in self.ids and len(codes) + len(BLANK_LEVELS) < MAX_LEVELS}
         self._factors: dict[str, Factor | None] = {}
+        self._last_selection: tuple[bytes, list[Mapping[str, cond.Value]]] = (b"", [])
 
     def factor(self, fid: str, where: Mask | None = None) -> Factor | None:
         """The answers of ``fid`` (where ``where`` is true) as a ``Factor``, or ``None`` when the
@@ -131,11 +132,18 @@ class AnswerColumns(Mapping[str, Values]):
         if made is not None:
             taken: list[cond.Value] = made.tolist() if where is None else made[where].tolist()
             return taken
-        answers: Iterable[Mapping[str, cond.Value]] = (self.answers if where is None
-                                                       else compress(self.answers, where.tolist()))
+        answers = self.answers if where is None or where.all() else self._selected(where)
         if self._dicts:
             return map(dict.get, answers, repeat(fid))  # type: ignore[arg-type]
         return (a.get(fid) for a in answers)
+
+    def _selected(self, where: Mask) -> list[Mapping[str, cond.Value]]:
+        """The responses where ``where`` is true; the last selection is kept, for the fields
+        that follow it with the same mask (the rows of a matrix, the follow-ups of a question)."""
+        key = where.tobytes()
+        if self._last_selection[0] != key:
+            self._last_selection = (key, list(compress(self.answers, where.tolist())))
+        return self._last_selection[1]
 
     def __getitem__(self, fid: str) -> Values:
         found = self._arrays.get(fid)
