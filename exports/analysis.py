@@ -117,7 +117,8 @@ class Table:
     Built a column at a time, with the routing of all responses at once
     (``routing_columns``): the answers are read by answer id when first needed, the fields that
     conditions name for every response, a choice no condition names only where it applies
-    (elsewhere its state is «not asked», whatever a response holds). A
+    (elsewhere its state is «not asked», whatever a response holds); a single choice as a
+    ``Factor`` (its numeric codes then come from a table of its options). A
     column is what one row at a time would give: a variable's value where its answer id
     applies and is answered, else the code of its state (``missing``: −1/−2/−3, or Stata's
     "a"/"b"/"c"; ``text_missing`` for text variables), and nothing for an organisation whose

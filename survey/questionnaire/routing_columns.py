@@ -89,7 +89,9 @@ class AnswerColumns(Mapping[str, Values]):
     A column is one pass of C calls (``dict.get`` over the responses). At 100,000 responses
     this was faster than one table of every response's answers read a row at a time (also
     with ``{**template, **answers}``) and cut into columns. Answers that are no ``dict`` are
-    read through their own ``get``.
+    read through their own ``get``. A field given ``options`` can also be read as a
+    ``Factor`` (``factor``): one byte per answer, from one more dictionary pass, instead of a
+    column of values and then a comparison per target and a code lookup per answer.
     """
 
     def __init__(self, ids: Sequence[str], answers: Sequence[Mapping[str, cond.Value]],
