@@ -261,10 +261,7 @@ def stage_bare_stats(n: int, path: Path) -> Clock:
 
     q = questionnaire()
     stata = path.suffix == ".dta"
-    frame, _ = data_frame(_stats_content(q, n), stata=stata)
-    for column in frame.columns:  # what our writer does to text columns before writing
-        if frame[column].dtype == object and not stata:
-            frame[column] = frame[column].where(frame[column].notna(), "")
+    frame, _ = data_frame(_stats_content(q, n), stata=stata, for_file=True)  # the frame our writer writes
     with Clock() as clock:
         if stata:
             pyreadstat.write_dta(frame, str(path), missing_user_values={

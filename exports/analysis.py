@@ -197,10 +197,10 @@ class Table:
             found = self._unasked_columns[code] = np.where(self.shown, code, np.nan)
         return found
 
-    def objects(self, v: Variable, missing: Missing) -> list[object]:
-        """Any variable as the values themselves: ``None`` where the response is not shown."""
+    def objects(self, v: Variable, missing: Missing, hidden: object = None) -> list[object]:
+        """Any variable as the values themselves: ``hidden`` where the response is not shown."""
         answered, not_asked, blank = self.states(v.field)
-        column = np.full(self.n, None, dtype=object)
+        column = np.full(self.n, hidden, dtype=object)
         column[not_asked] = missing[AnswerState.NOT_ASKED]
         column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
         column[answered] = np.fromiter(self._converted(v, answered), dtype=object, count=int(answered.sum()))

@@ -57,14 +57,16 @@ def _cut_chars(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, list[Variable]]:
+def data_frame(content: StatsFile, stata: bool = False, for_file: bool = False) -> tuple[pd.DataFrame, list[Variable]]:
     """The table of the file: organisation variables, then one column per variable.
 
     Numeric SPSS variables are made as floats; every other column is given to pandas as the
-    values themselves, so it infers the same column types as from a table of rows.
+    values themselves, so it infers the same column types as from a table of rows. A text
+    variable is ``None`` where the response is not shown, or, ``for_file``, ``""`` (as the files
+    hold it: a text column that is all missing would be read as numbers).
     """
     plan = variables(content.questionnaire)
-    columns = _columns(content, plan, stata)  # the answers by answer id are freed by now
+    columns = _columns(content, plan, stata, "" if for_file else None)  # the answers by answer id are freed by now
     frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(columns[0])))
     frame.columns = pd.Index([*ORG_VARIABLES, *(v.name for v in plan)])
     frame["submitted_at"] = swedish_clock(frame["submitted_at"])
@@ -74,14 +76,16 @@ def data_frame(content: StatsFile, stata: bool = False) -> tuple[pd.DataFrame, l
     return frame, plan
 
 
-def _columns(content: StatsFile, plan: list[Variable], stata: bool) -> list[Any]:
+def _columns(content: StatsFile, plan: list[Variable], stata: bool, text_hidden: str | None) -> list[Any]:
     table = Table(content.questionnaire, content.rows, content.include_drafts)
     columns: list[Any] = list(table.organisation_columns())
     for v in plan:
         if v.numeric and not stata:
             columns.append(table.numbers(v, MISSING_CODES))
+        elif v.numeric:
+            columns.append(table.objects(v, STATA_MISSING))
         else:
-            columns.append(table.objects(v, STATA_MISSING if v.numeric else TEXT_MISSING))
+            columns.append(table.objects(v, TEXT_MISSING, hidden=text_hidden if v.kind == "text" else None))
     return columns
 
 
@@ -89,13 +93,6 @@ def swedish_clock(moments: pd.Series) -> pd.Series:
     """``formatting.local_naive`` of each stored moment (naive ones are UTC), all at once."""
     utc = pd.to_datetime(moments, utc=True)
     return utc.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
-
-
-def _texts_of(frame: pd.DataFrame, plan: list[Variable]) -> None:
-    """A text column that is all missing would be read as numbers: make it strings."""
-    for v in plan:
-        if v.kind == "text":
-            frame[v.name] = frame[v.name].where(frame[v.name].notna(), "")
 
 
 def _value_labels(plan: list[Variable], stata: bool) -> dict[str, dict[Any, str]]:
@@ -113,8 +110,7 @@ def _value_labels(plan: list[Variable], stata: bool) -> dict[str, dict[Any, str]
 
 
 def write_sav(target: str | Path, content: StatsFile) -> None:
-    frame, plan = data_frame(content)
-    _texts_of(frame, plan)
+    frame, plan = data_frame(content, for_file=True)
     labels: dict[str, str | None] = {name: _org_label(name) for name in ORG_VARIABLES}
     labels.update({v.name: _cut_bytes(v.label, SAV_LABEL_BYTES) for v in plan})
     missing: dict[str, list[Any]] = {v.name: sorted(MISSING_CODES.values()) for v in plan if v.numeric}
@@ -127,8 +123,7 @@ def write_sav(target: str | Path, content: StatsFile) -> None:
 
 
 def write_dta(target: str | Path, content: StatsFile) -> None:
-    frame, plan = data_frame(content, stata=True)
-    _texts_of(frame, plan)
+    frame, plan = data_frame(content, stata=True, for_file=True)
     labels: dict[str, str | None] = {name: _org_label(name) for name in ORG_VARIABLES}
     labels.update({v.name: _cut_chars(v.label, DTA_LABEL_CHARS) for v in plan})
     pyreadstat.write_dta(

@@ -94,6 +94,13 @@ def test_the_table_is_the_row_by_row_reference(rows: list[tuple[str | None, dict
             if v.numeric and not stata and expected is not None:
                 expected = float(expected)  # type: ignore[arg-type]
             assert same(column[i], expected), (v.name, i, column[i], expected)
+    written, _ = data_frame(StatsFile(INFO, ALL_TYPES, list(zip(orgs, responses, strict=True)), MADE, drafts),
+                            stata=stata, for_file=True)  # as the files hold it: a hidden text is ""
+    for v in plan:
+        expected_column = frame[v.name].tolist()
+        if v.kind == "text":
+            expected_column = ["" if same(value, None) else value for value in expected_column]
+        assert written[v.name].tolist() == expected_column or v.numeric, v.name
     assert frame["status"].tolist() == [
         "not_submitted" if r is None or not (r.status == "submitted" or drafts) else r.status for r in responses]
 
