@@ -31,7 +31,14 @@ from survey.aggregation.aggregate import STATE_LABELS, AnswerState, OrgInfo, Res
 from survey.questionnaire.codes import numeric_codes, wording
 from survey.questionnaire.model import Field, ItemType, Questionnaire, Role
 from survey.questionnaire.routing import applicable_ids
-from survey.questionnaire.routing_columns import AnswerColumns, Mask, applicable_columns, blank_mask, single_options
+from survey.questionnaire.routing_columns import (
+    AnswerColumns,
+    Mask,
+    Values,
+    applicable_columns,
+    blank_mask,
+    single_options,
+)
 from survey.reports.answer_file import ORG_COLUMNS
 
 MISSING_CODES = {AnswerState.NOT_ASKED: -1, AnswerState.NOT_ANSWERED: -2, AnswerState.LEFT_BLANK: -3}
@@ -137,6 +144,7 @@ class Table:
         self.values = AnswerColumns(ids, answers, single_options(q))
         self.applies = {fid: mask & self.shown for fid, mask in applicable_columns(q, self.values, self.n).items()}
         self._states: dict[str, tuple[Mask, Mask, Mask]] = {}
+        self._answered: dict[str, Values] = {}  # by answer id: its answers where it is answered
         self._unasked_columns: dict[float, npt.NDArray[np.float64]] = {}
 
     def organisation_columns(self) -> list[list[Any]]:
@@ -155,12 +163,18 @@ class Table:
         found = self._states.get(f.id)
         if found is None:
             applies = self.applies[f.id]
-            blank = applies & blank_mask(self.values[f.id])
+            values = np.fromiter(self.values.read(f.id, applies), dtype=object, count=int(applies.sum()))
+            blank_there = blank_mask(values)
+            blank = applies.copy()
+            blank[applies] = blank_there
             found = self._states[f.id] = (applies & ~blank, self.shown & ~applies, blank)
+            self._answered[f.id] = values[~blank_there]
         return found
 
-    def _converted(self, v: Variable, answered: Mask) -> Iterator[object]:
-        return map(_converter(v), self.values[v.field.id][answered])
+    def _converted(self, v: Variable) -> Iterator[object]:
+        """The variable's values where its answer id is answered (``states`` read them)."""
+        self.states(v.field)
+        return map(_converter(v), self._answered[v.field.id])
 
     def numbers(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64]:
         """A numeric variable as floats: NaN where the response is not shown."""
@@ -171,7 +185,7 @@ class Table:
         column = np.full(self.n, np.nan)
         column[not_asked] = missing[AnswerState.NOT_ASKED]
         column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
-        column[answered] = np.fromiter(self._converted(v, answered), dtype=float, count=int(answered.sum()))
+        column[answered] = np.fromiter(self._converted(v), dtype=float, count=int(answered.sum()))
         return column
 
     def _coded(self, v: Variable, missing: Mapping[AnswerState, float]) -> npt.NDArray[np.float64] | None:
@@ -203,7 +217,7 @@ class Table:
         column = np.full(self.n, hidden, dtype=object)
         column[not_asked] = missing[AnswerState.NOT_ASKED]
         column[blank] = missing[AnswerState.NOT_ANSWERED if v.field.required else AnswerState.LEFT_BLANK]
-        column[answered] = np.fromiter(self._converted(v, answered), dtype=object, count=int(answered.sum()))
+        column[answered] = np.fromiter(self._converted(v), dtype=object, count=int(answered.sum()))
         values: list[object] = column.tolist()
         return values
 
