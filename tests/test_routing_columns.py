@@ -134,7 +134,17 @@ def test_a_choice_is_read_as_a_factor_where_it_can_be() -> None:
     # another text or a list is no option: read and compared as values
     assert columns.factor("b", where) is None  # «kanske» and a list
     assert columns.factor("b", np.array([True, True, False, True, False])) is not None  # options and blanks there
-    assert columns.factor("b") is None and columns.factor("b", np.array([True, True, False, True, False])) is None
+    assert columns.factor("b") is None
+    # the first read is kept, and a read within it is taken from it
+    source = [dict(a) for a in answers]
+    first = AnswerColumns(["a"], source, {"a": ["ja", "nej"]})
+    wide, within = np.array([True, True, False, True, False]), np.array([True, False, False, True, False])
+    assert first.factor("a", wide) is not None
+    source[0]["a"] = "nej"  # not read again: taken from the first read
+    again = first.factor("a", within)
+    assert again is not None and again.codes.tolist() == [0, 2]
+    whole = first.factor("a")  # not within the first read: read now
+    assert whole is not None and whole.codes.tolist() == [1, 1, 3, 2, 2]
     assert columns.factor("c") is None  # no options given
     assert list(columns["b"]) == [a.get("b") for a in answers]
     many = AnswerColumns(["a"], [{"a": "1"}], {"a": [str(i) for i in range(300)]})

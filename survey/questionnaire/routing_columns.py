@@ -101,21 +101,27 @@ class AnswerColumns(Mapping[str, Values]):
         self._arrays: dict[str, Values] = {}
         self._levels = {fid: (*codes, *BLANK_LEVELS) for fid, codes in (options or {}).items()
                         if fid in self.ids and len(codes) + len(BLANK_LEVELS) < MAX_LEVELS}
-        self._factors: dict[str, Factor | None] = {}
+        self._factors: dict[str, tuple[Mask | None, Factor | None]] = {}  # the first read: where, and what
         self._last_selection: tuple[bytes, list[Mapping[str, cond.Value]]] = (b"", [])
 
     def factor(self, fid: str, where: Mask | None = None) -> Factor | None:
         """The answers of ``fid`` (where ``where`` is true) as a ``Factor``, or ``None`` when the
-        field has no options given, or an answer there is neither an option nor a blank."""
+        field has no options given, or an answer there is neither an option nor a blank. The
+        first read is kept, and a later one within it is taken from it."""
         levels = self._levels.get(fid)
         if levels is None:
             return None
-        if fid in self._factors:  # every response's is made (or known to be none)
-            found = self._factors[fid]
-            return found if found is None or where is None else Factor(levels, found.codes[where])
+        kept = self._factors.get(fid)
+        if kept is not None:
+            kept_where, found = kept
+            if kept_where is None or (where is not None and not (where & ~kept_where).any()):
+                if found is None or (where is None and kept_where is None):
+                    return found
+                assert where is not None  # (kept_where is None here too otherwise)
+                return Factor(levels, found.codes[where if kept_where is None else where[kept_where]])
         made = self._factored(levels, self.read(fid, where))
-        if where is None:
-            self._factors[fid] = made
+        if kept is None:
+            self._factors[fid] = (where, made)
         return made
 
     @staticmethod
@@ -152,8 +158,8 @@ class AnswerColumns(Mapping[str, Values]):
         if found is None:
             if fid not in self.ids:
                 raise KeyError(fid)
-            factor = self._factors.get(fid)
-            found = self._arrays[fid] = (factor.values() if factor is not None else
+            where, factor = self._factors.get(fid, (None, None))
+            found = self._arrays[fid] = (factor.values() if factor is not None and where is None else
                                          np.fromiter(self.read(fid), dtype=object, count=len(self.answers)))
         return found
 
@@ -227,7 +233,8 @@ class _Effective:
 
 
 class _Factored:
-    """``_Effective`` of a field read as a ``Factor``: the same answers, compared as bytes."""
+    """``_Effective`` of a field read as a ``Factor`` where it applies: the same answers,
+    compared as bytes."""
 
     plain = True
 
@@ -235,20 +242,27 @@ class _Factored:
         self.factor, self.applies = factor, applies
         self._present: Mask | None = None
 
+    def _spread(self, there: Mask) -> Mask:
+        """A mask of the responses where the field applies, as one over all responses."""
+        found = np.zeros(len(self.applies), dtype=bool)
+        found[self.applies] = there
+        return found
+
     @property
     def present(self) -> Mask:
         if self._present is None:
-            self._present = self.applies & ~self.factor.blank()
+            self._present = self._spread(~self.factor.blank())
         return self._present
 
     @property
     def values(self) -> Values:
-        found = self.factor.values()
+        found = np.full(len(self.applies), None, dtype=object)
+        found[self.applies] = self.factor.values()
         found[~self.present] = None
         return found
 
     def equal(self, target: str) -> Mask:
-        return self.factor.equal(target) & self.applies if target else np.zeros(len(self.applies), dtype=bool)
+        return self._spread(self.factor.equal(target)) if target else np.zeros(len(self.applies), dtype=bool)
 
 
 class _Walk:
@@ -267,7 +281,7 @@ class _Walk:
             applies = self.applies.get(ref)
             if applies is None:
                 return _Effective(self.none, np.zeros(self.n, dtype=bool))
-            factor = self.columns.factor(ref)
+            factor = self.columns.factor(ref, applies)  # what it holds elsewhere is no effective answer
             found = self.effective[ref] = (_Factored(factor, applies) if factor is not None
                                            else _Effective(self.columns.get(ref, self.none), applies))
         return found
