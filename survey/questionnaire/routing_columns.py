@@ -112,17 +112,16 @@ class AnswerColumns(Mapping[str, Values]):
         if levels is None:
             return None
         kept = self._factors.get(fid)
-        if kept is not None:
-            kept_where, found = kept
-            if kept_where is None or (where is not None and not (where & ~kept_where).any()):
-                if found is None or (where is None and kept_where is None):
-                    return found
-                assert where is not None  # (kept_where is None here too otherwise)
-                return Factor(levels, found.codes[where if kept_where is None else where[kept_where]])
-        made = self._factored(levels, self.read(fid, where))
         if kept is None:
+            made = self._factored(levels, self.read(fid, where))
             self._factors[fid] = (where, made)
-        return made
+            return made
+        kept_where, found = kept
+        if kept_where is not None and (where is None or (where & ~kept_where).any()):
+            return self._factored(levels, self.read(fid, where))  # not within the first read
+        if found is None or where is None:  # within a read that is none: none (the general way)
+            return found
+        return Factor(levels, found.codes[where if kept_where is None else where[kept_where]])
 
     @staticmethod
     def _factored(levels: tuple[str | None, ...], values: Iterable[cond.Value]) -> Factor | None:
